@@ -1,0 +1,129 @@
+"""Domain errors: one base class, families by what the caller must do about them.
+
+Every error says what was wrong and what would be right.  The family decides how
+an edge (HTTP, Temporal) reports it; the class name is the error's stable ``code``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """A command was refused by a business rule; nothing was recorded."""
+
+    title: ClassVar[str] = "操作被拒绝"
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+    @property
+    def code(self) -> str:
+        return type(self).__name__
+
+
+class InvalidCommandError(DomainError):
+    """The command's own data is wrong (a field is missing, unknown or out of range)."""
+
+    title = "提交的内容有误"
+
+
+class NotFoundError(DomainError):
+    """The command names something that does not exist."""
+
+    title = "找不到指定的对象"
+
+
+class ConflictError(DomainError):
+    """The command does not fit the current state of what it acts on."""
+
+    title = "当前状态不允许此操作"
+
+
+class ForbiddenError(DomainError):
+    """The actor may not act on this object (outside its role or scope)."""
+
+    title = "无权进行此操作"
+
+
+# --- field validation -------------------------------------------------------
+
+
+class RequiredFieldError(InvalidCommandError):
+    """A required field is empty."""
+
+
+class FieldTooLongError(InvalidCommandError):
+    """A field is longer than allowed."""
+
+
+class UnknownDepartmentError(InvalidCommandError):
+    """The department code is not registered."""
+
+
+class UnknownClassificationError(InvalidCommandError):
+    """The level-1 classification is not in the active classification set."""
+
+
+class UnknownNatureError(InvalidCommandError):
+    """The nature of the function is not one of the recognised natures."""
+
+
+class InvalidCatalogueYearError(InvalidCommandError):
+    """The catalogue year is outside the accepted range."""
+
+
+# --- catalogue item ---------------------------------------------------------
+
+
+class CatalogueItemNotFoundError(NotFoundError):
+    """No catalogue item has this id."""
+
+
+class ItemNotDraftError(ConflictError):
+    """Only a draft item can be revised in place or published."""
+
+
+class ItemAlreadyPublishedError(ItemNotDraftError):
+    """The item has been published already."""
+
+
+class ItemNotInPublicityError(ConflictError):
+    """The item is not in its publicity period."""
+
+
+class ItemWithdrawnError(ConflictError):
+    """The item has been withdrawn; nothing more can be done with it."""
+
+
+class OtherDepartmentError(ForbiddenError):
+    """A department officer acted on another department's item."""
+
+
+class RoleNotAllowedError(ForbiddenError):
+    """The actor's role may not give this command."""
+
+
+def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
+    found: list[type[DomainError]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+def error_class(code: str) -> type[DomainError]:
+    """The error class whose name is ``code`` (used to rebuild errors crossing a boundary)."""
+    if code == DomainError.__name__:
+        return DomainError
+    for cls in _all_subclasses(DomainError):
+        if cls.__name__ == code:
+            return cls
+    return DomainError
+
+
+def rebuild_error(code: str, detail: str, field: str | None = None) -> DomainError:
+    """An error equal to the one that was raised on the other side of a boundary."""
+    return error_class(code)(detail, field=field)
