@@ -1,0 +1,101 @@
+"""Settings: the only place that reads the environment.
+
+``GOVFLOW_*`` variables configure govflow; eventsourcing's own names
+(``PERSISTENCE_MODULE``, ``SQLITE_DBNAME``, ``POSTGRES_*``) configure the event store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development default, clearly marked: refused when GOVFLOW_ENV=production.
+DEVELOPMENT_JWT_SECRET = "govflow-development-only-secret-do-not-use-in-production"
+
+SQLITE_PERSISTENCE = "govflow.sqlite_persistence"
+POSTGRES_PERSISTENCE = "govflow.postgres_persistence"
+
+
+class Settings(BaseSettings):
+    """govflow's configuration, validated at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVFLOW_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path(".govflow")
+
+    # Temporal: with no address, `govflow dev` starts the embedded dev server.
+    temporal_address: str | None = None
+    temporal_namespace: str = "default"
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    task_queue: str = "govflow"
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    jwt_secret: str = DEVELOPMENT_JWT_SECRET
+    jwt_issuer: str = "govflow"
+    token_ttl_hours: int = 12
+
+    # Domain settings that differ by city (DESIGN.md §3).
+    publicity_days: int = Field(default=7, ge=1, le=60)
+    classification_set: Literal["mof102", "guangdong"] = "mof102"
+
+    read_wait_seconds: float = Field(default=5.0, gt=0, le=30)
+    projection_poll_seconds: float = Field(default=0.2, gt=0, le=10)
+
+    # eventsourcing's own variables (no GOVFLOW_ prefix).
+    persistence_module: str | None = Field(
+        default=None, validation_alias=AliasChoices("PERSISTENCE_MODULE")
+    )
+    sqlite_dbname: str | None = Field(default=None, validation_alias=AliasChoices("SQLITE_DBNAME"))
+    postgres_dbname: str = Field(default="govflow", validation_alias=AliasChoices("POSTGRES_DBNAME"))
+    postgres_host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("POSTGRES_HOST"))
+    postgres_port: int = Field(default=5432, validation_alias=AliasChoices("POSTGRES_PORT"))
+    postgres_user: str = Field(default="postgres", validation_alias=AliasChoices("POSTGRES_USER"))
+    postgres_password: str = Field(
+        default="", validation_alias=AliasChoices("POSTGRES_PASSWORD")
+    )
+
+    @model_validator(mode="after")
+    def _refuse_development_defaults_in_production(self) -> Settings:
+        if self.env == "production":
+            if self.jwt_secret == DEVELOPMENT_JWT_SECRET or len(self.jwt_secret) < 32:
+                raise ValueError(
+                    "GOVFLOW_JWT_SECRET must be set to a secret of at least 32 characters "
+                    "in production; the development default is refused"
+                )
+            if self.temporal_address is None:
+                raise ValueError(
+                    "GOVFLOW_TEMPORAL_ADDRESS must point at a Temporal cluster in production"
+                )
+        return self
+
+    @property
+    def uses_postgres(self) -> bool:
+        module = self.persistence_module or ""
+        return "postgres" in module
+
+    def event_store_env(self) -> dict[str, str]:
+        """The environment eventsourcing reads, for the application and the views."""
+        if self.uses_postgres:
+            return {
+                "PERSISTENCE_MODULE": POSTGRES_PERSISTENCE,
+                "POSTGRES_DBNAME": self.postgres_dbname,
+                "POSTGRES_HOST": self.postgres_host,
+                "POSTGRES_PORT": str(self.postgres_port),
+                "POSTGRES_USER": self.postgres_user,
+                "POSTGRES_PASSWORD": self.postgres_password,
+                "POSTGRES_POLL_SECONDS": str(self.projection_poll_seconds),
+            }
+        dbname = self.sqlite_dbname or str(self.data_dir / "events.sqlite3")
+        return {
+            "PERSISTENCE_MODULE": SQLITE_PERSISTENCE,
+            "SQLITE_DBNAME": dbname,
+            "SQLITE_LOCK_TIMEOUT": "10",
+            "SQLITE_POLL_SECONDS": str(self.projection_poll_seconds),
+        }

@@ -1,0 +1,1 @@
+"""Read models: projections of the application's log into views (DESIGN.md §5)."""
