@@ -10,7 +10,6 @@ from eventsourcing.domain import Aggregate
 from domain.actors import Actor, Role
 from domain.errors import RoleNotAllowedError
 
-
 COMMAND_NAMESPACE = uuid5(NAMESPACE_URL, "govflow:command")
 
 
@@ -47,4 +46,6 @@ class GovAggregate(Aggregate):
     def check_role(actor: Actor, allowed: frozenset[Role], *, action: str) -> None:
         if actor.role not in allowed:
             roles = "、".join(sorted(r.value for r in allowed))
-            raise RoleNotAllowedError(f"角色 {actor.role.value} 不能{action}；可执行此操作的角色：{roles}")
+            raise RoleNotAllowedError(
+                f"角色 {actor.role.value} 不能{action}；可执行此操作的角色：{roles}"
+            )

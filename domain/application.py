@@ -172,7 +172,7 @@ class GovflowApplication(Application[UUID]):
 
     def _get_or_none(self, cls: type[TAggregate], aggregate_id: UUID) -> TAggregate | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         if not isinstance(aggregate, cls):

@@ -7,7 +7,7 @@ and keeps these functions pure (they run inside Temporal workflow code too).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -19,7 +19,7 @@ def china_date(moment: datetime) -> date:
 
 def start_of_day(day: date) -> datetime:
     """00:00 China time on ``day``, as an aware datetime in UTC."""
-    return datetime.combine(day, time(0), CHINA_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), CHINA_TZ).astimezone(UTC)
 
 
 @dataclass(frozen=True)

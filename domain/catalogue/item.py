@@ -108,7 +108,7 @@ class CatalogueItem(GovAggregate):
         )
 
     @staticmethod
-    def create_id(command_id: str) -> UUID:  # type: ignore[override]
+    def create_id(command_id: str) -> UUID:
         return aggregate_id_for(command_id)
 
     @event("Drafted")

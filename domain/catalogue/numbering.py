@@ -20,7 +20,7 @@ class CatalogueNumbering(GovAggregate):
     """
 
     @staticmethod
-    def create_id(region_code: str, year: int) -> UUID:  # type: ignore[override]
+    def create_id(region_code: str, year: int) -> UUID:
         return uuid5(_NAMESPACE, f"{region_code}:{year}")
 
     @event("Started")

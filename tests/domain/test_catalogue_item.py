@@ -1,8 +1,8 @@
-"""The catalogue item (目录事项): each command and each refusal, with nothing recorded on refusal."""
+"""The catalogue item (目录事项): each command and each refusal; a refusal records nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import pytest
@@ -36,7 +36,7 @@ from domain.errors import (
 )
 from tests.domain.conftest import OFFICER, item_fields
 
-PUBLISHED_AT = datetime(2027, 3, 3, 2, 0, tzinfo=timezone.utc)
+PUBLISHED_AT = datetime(2027, 3, 3, 2, 0, tzinfo=UTC)
 
 
 def event_count(app: GovflowApplication) -> int:
@@ -162,7 +162,7 @@ def test_draft_unknown_department_is_refused_and_records_nothing(app: GovflowApp
 
 
 def test_draft_for_other_department_is_refused(app: GovflowApplication) -> None:
-    with pytest.raises(OtherDepartmentError, match="440700-MZJ.*440700-CZJ"):
+    with pytest.raises(OtherDepartmentError, match=r"440700-MZJ.*440700-CZJ"):
         app.draft_catalogue_item(DraftCatalogueItem(
             command_id="x", actor=OFFICER, department="440700-CZJ", fields=item_fields()))
 
