@@ -1,0 +1,1 @@
+"""The HTTP edge (FastAPI): ``api.app.create_app`` builds it from its services."""

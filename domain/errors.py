@@ -63,6 +63,14 @@ class UnknownDepartmentError(InvalidCommandError):
     """The department code is not registered."""
 
 
+class InvalidDepartmentCodeError(InvalidCommandError):
+    """A department code does not have the form ``<region>-<unit>``."""
+
+
+class DepartmentAlreadyRegisteredError(ConflictError):
+    """A department with this code is registered already."""
+
+
 class UnknownClassificationError(InvalidCommandError):
     """The level-1 classification is not in the active classification set."""
 
@@ -104,6 +112,25 @@ class OtherDepartmentError(ForbiddenError):
 
 class RoleNotAllowedError(ForbiddenError):
     """The actor's role may not give this command."""
+
+
+# --- consulting agency --------------------------------------------------------
+
+
+class AgencyNotFoundError(NotFoundError):
+    """No consulting agency has this id."""
+
+
+class AgencyNotActiveError(ConflictError):
+    """The consulting agency has been dissolved."""
+
+
+class ExpertNotInAgencyError(InvalidCommandError):
+    """The expert is not an appointed, active expert of the agency."""
+
+
+class ExpertAffiliatedError(InvalidCommandError):
+    """An expert affiliated with an organization named in an opinion may not sign it."""
 
 
 def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +17,11 @@ DEVELOPMENT_JWT_SECRET = "govflow-development-only-secret-do-not-use-in-producti
 
 SQLITE_PERSISTENCE = "govflow.sqlite_persistence"
 POSTGRES_PERSISTENCE = "govflow.postgres_persistence"
+
+
+def _unprefixed(name: str, default: Any) -> Any:
+    """A setting read from an environment variable of eventsourcing's own name."""
+    return Field(default=default, validation_alias=AliasChoices(name))
 
 
 class Settings(BaseSettings):
@@ -49,17 +54,13 @@ class Settings(BaseSettings):
     projection_poll_seconds: float = Field(default=0.2, gt=0, le=10)
 
     # eventsourcing's own variables (no GOVFLOW_ prefix).
-    persistence_module: str | None = Field(
-        default=None, validation_alias=AliasChoices("PERSISTENCE_MODULE")
-    )
-    sqlite_dbname: str | None = Field(default=None, validation_alias=AliasChoices("SQLITE_DBNAME"))
-    postgres_dbname: str = Field(default="govflow", validation_alias=AliasChoices("POSTGRES_DBNAME"))
-    postgres_host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("POSTGRES_HOST"))
-    postgres_port: int = Field(default=5432, validation_alias=AliasChoices("POSTGRES_PORT"))
-    postgres_user: str = Field(default="postgres", validation_alias=AliasChoices("POSTGRES_USER"))
-    postgres_password: str = Field(
-        default="", validation_alias=AliasChoices("POSTGRES_PASSWORD")
-    )
+    persistence_module: str | None = _unprefixed("PERSISTENCE_MODULE", None)
+    sqlite_dbname: str | None = _unprefixed("SQLITE_DBNAME", None)
+    postgres_dbname: str = _unprefixed("POSTGRES_DBNAME", "govflow")
+    postgres_host: str = _unprefixed("POSTGRES_HOST", "127.0.0.1")
+    postgres_port: int = _unprefixed("POSTGRES_PORT", 5432)
+    postgres_user: str = _unprefixed("POSTGRES_USER", "postgres")
+    postgres_password: str = _unprefixed("POSTGRES_PASSWORD", "")
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

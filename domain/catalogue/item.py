@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -84,6 +85,75 @@ def check_department_scope(actor: Actor, department: str) -> None:
         )
 
 
+def check_draft(
+    *, actor: Actor, department: str, name: str, description: str, catalogue_year: int,
+    classification: Classification, nature: str, level1_set: tuple[str, ...],
+) -> Nature:
+    """The guards of drafting an item, but for its department being registered."""
+    GovAggregate.check_role(actor, DEPARTMENT_ROLES, action="起草目录事项")
+    check_department_scope(actor, department)
+    return check_item_fields(
+        name=name, description=description, catalogue_year=catalogue_year,
+        classification=classification, nature=nature, level1_set=level1_set,
+    )
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the guards of an item's commands need to know about the item.
+
+    Pure, so that a workflow holding these facts refuses a command with exactly the
+    error the aggregate would raise, before anything reaches the workflow's history.
+    """
+
+    code: str
+    department: str
+    status: ItemStatus
+    published: bool
+
+    def check_not_withdrawn(self) -> None:
+        if self.status is ItemStatus.WITHDRAWN:
+            raise ItemWithdrawnError(f"目录事项 {self.code} 已撤回，不能再操作")
+
+    def check_is_draft(self, action: str) -> None:
+        self.check_not_withdrawn()
+        if self.status is not ItemStatus.DRAFT:
+            error = ItemAlreadyPublishedError if self.published else ItemNotDraftError
+            raise error(
+                f"目录事项 {self.code} 当前状态为「{self.status.label}」，只有草稿可以{action}"
+            )
+
+    def check_department_actor(self, actor: Actor, action: str) -> None:
+        GovAggregate.check_role(actor, DEPARTMENT_ROLES, action=action)
+        check_department_scope(actor, self.department)
+
+    def check_revise(self, actor: Actor) -> None:
+        """修改: by the item's own department, while a draft (the fields are checked apart)."""
+        self.check_department_actor(actor, "修改目录事项")
+        self.check_is_draft("修改")
+
+    def check_publish(self, actor: Actor) -> None:
+        """发布: by the item's own department, while a draft."""
+        self.check_department_actor(actor, "发布目录事项")
+        self.check_is_draft("发布")
+
+    def check_close_publicity(self, actor: Actor) -> None:
+        """结束公示: by the system, while the item is in its publicity period."""
+        GovAggregate.check_role(actor, SYSTEM_ROLES, action="结束公示")
+        self.check_not_withdrawn()
+        if self.status is not ItemStatus.PUBLICITY:
+            raise ItemNotInPublicityError(
+                f"目录事项 {self.code} 当前状态为「{self.status.label}」，不在公示期内"
+            )
+
+    def check_withdraw(self, actor: Actor, reason: str) -> None:
+        """撤回: by the item's own department, with a reason, unless withdrawn already."""
+        self.check_department_actor(actor, "撤回目录事项")
+        self.check_not_withdrawn()
+        if not reason.strip():
+            raise RequiredFieldError("撤回目录事项须说明理由", field="reason")
+
+
 class CatalogueItem(GovAggregate):
     """A function in a department's catalogue for one year (目录事项)."""
 
@@ -93,11 +163,10 @@ class CatalogueItem(GovAggregate):
         name: str, description: str, catalogue_year: int, classification: Classification,
         nature: str, provincial_listed: bool, level1_set: tuple[str, ...],
     ) -> CatalogueItem:
-        cls.check_role(actor, DEPARTMENT_ROLES, action="起草目录事项")
-        check_department_scope(actor, department)
-        parsed = check_item_fields(
-            name=name, description=description, catalogue_year=catalogue_year,
-            classification=classification, nature=nature, level1_set=level1_set,
+        parsed = check_draft(
+            actor=actor, department=department, name=name, description=description,
+            catalogue_year=catalogue_year, classification=classification, nature=nature,
+            level1_set=level1_set,
         )
         return cls(
             command_id=command_id, actor=cls.actor_record(actor), code=code,
@@ -145,21 +214,21 @@ class CatalogueItem(GovAggregate):
 
     # --- guards ----------------------------------------------------------------
 
+    @property
+    def facts(self) -> ItemFacts:
+        return ItemFacts(
+            code=self.code, department=self.department, status=self.status,
+            published=self.published_at is not None,
+        )
+
     def check_not_withdrawn(self) -> None:
-        if self.status is ItemStatus.WITHDRAWN:
-            raise ItemWithdrawnError(f"目录事项 {self.code} 已撤回，不能再操作")
+        self.facts.check_not_withdrawn()
 
     def check_is_draft(self, action: str) -> None:
-        self.check_not_withdrawn()
-        if self.status is not ItemStatus.DRAFT:
-            error = ItemAlreadyPublishedError if self.published_at else ItemNotDraftError
-            raise error(
-                f"目录事项 {self.code} 当前状态为「{self.status.label}」，只有草稿可以{action}"
-            )
+        self.facts.check_is_draft(action)
 
     def check_department_actor(self, actor: Actor, action: str) -> None:
-        self.check_role(actor, DEPARTMENT_ROLES, action=action)
-        check_department_scope(actor, self.department)
+        self.facts.check_department_actor(actor, action)
 
     # --- commands --------------------------------------------------------------
 
@@ -168,8 +237,7 @@ class CatalogueItem(GovAggregate):
         catalogue_year: int, classification: Classification, nature: str,
         provincial_listed: bool, level1_set: tuple[str, ...],
     ) -> None:
-        self.check_department_actor(actor, "修改目录事项")
-        self.check_is_draft("修改")
+        self.facts.check_revise(actor)
         parsed = check_item_fields(
             name=name, description=description, catalogue_year=catalogue_year,
             classification=classification, nature=nature, level1_set=level1_set,
@@ -196,8 +264,7 @@ class CatalogueItem(GovAggregate):
         self, *, command_id: str, actor: Actor, published_at: datetime,
         publicity_starts_on: date, publicity_ends_on: date,
     ) -> None:
-        self.check_department_actor(actor, "发布目录事项")
-        self.check_is_draft("发布")
+        self.facts.check_publish(actor)
         self._published(
             command_id=command_id, actor=self.actor_record(actor), published_at=published_at,
             publicity_starts_on=publicity_starts_on, publicity_ends_on=publicity_ends_on,
@@ -215,12 +282,7 @@ class CatalogueItem(GovAggregate):
         self.publicity_ends_on = publicity_ends_on
 
     def close_publicity(self, *, command_id: str, actor: Actor) -> None:
-        self.check_role(actor, SYSTEM_ROLES, action="结束公示")
-        self.check_not_withdrawn()
-        if self.status is not ItemStatus.PUBLICITY:
-            raise ItemNotInPublicityError(
-                f"目录事项 {self.code} 当前状态为「{self.status.label}」，不在公示期内"
-            )
+        self.facts.check_close_publicity(actor)
         self._publicity_closed(command_id=command_id, actor=self.actor_record(actor))
 
     @event("PublicityClosed")
@@ -229,10 +291,7 @@ class CatalogueItem(GovAggregate):
         self.status = ItemStatus.PUBLICITY_CLOSED
 
     def withdraw(self, *, command_id: str, actor: Actor, reason: str) -> None:
-        self.check_department_actor(actor, "撤回目录事项")
-        self.check_not_withdrawn()
-        if not reason.strip():
-            raise RequiredFieldError("撤回目录事项须说明理由", field="reason")
+        self.facts.check_withdraw(actor, reason)
         self._withdrawn(command_id=command_id, actor=self.actor_record(actor),
                         reason=reason.strip())
 

@@ -1,0 +1,154 @@
+"""The API's dependencies, as ``Annotated[..., Depends()]`` aliases for the routes.
+
+``create_app`` puts one :class:`Services` on ``app.state``; everything here reads it
+from the request, so nothing is built at import time and tests pass fakes in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Annotated, cast
+from uuid import uuid4
+
+from fastapi import Depends, Header, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import AuthConfig, InvalidTokenError, decode_token
+from api.errors import ReadNotCaughtUpError
+from api.ports import CatalogueCommands
+from domain.actors import Actor, Role
+from domain.aggregate import GovAggregate
+from projections.readers import CatalogueReader, CaughtUp, HistoryReader
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the routes work with; built by the composition root."""
+
+    commands: CatalogueCommands
+    catalogue: CatalogueReader
+    history: HistoryReader
+    auth: AuthConfig
+    read_wait_seconds: float
+
+
+def get_services(request: Request) -> Services:
+    return cast(Services, request.app.state.services)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+# --- who is calling -------------------------------------------------------------
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="govflow 签发的 JWT（`govflow token --role department --department 440700-MZJ`）",
+)
+
+
+def optional_actor(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor | None:
+    """The caller, or None for the public; a token that is sent must be valid."""
+    if credentials is None:
+        return None
+    try:
+        return decode_token(services.auth, credentials.credentials)
+    except InvalidTokenError as error:
+        raise HTTPException(
+            status_code=401, detail=f"{error.reason}；请使用有效的令牌",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        ) from None
+
+
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+def current_actor(actor: OptionalActor) -> Actor:
+    """The caller, who must have sent a valid token."""
+    if actor is None:
+        raise HTTPException(
+            status_code=401,
+            detail="此操作需要登录；请在 Authorization 头中提供 Bearer 令牌",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+_DEPARTMENT = frozenset({Role.DEPARTMENT})
+
+
+def department_officer(actor: CurrentActor) -> Actor:
+    """A department officer (职能部门); the domain checks the same, this answers sooner."""
+    GovAggregate.check_role(actor, _DEPARTMENT, action="起草、修改、发布或撤回目录事项")
+    return actor
+
+
+DepartmentOfficer = Annotated[Actor, Depends(department_officer)]
+
+
+# --- commands -------------------------------------------------------------------
+
+
+def get_commands(services: ServicesDep) -> CatalogueCommands:
+    return services.commands
+
+
+Commands = Annotated[CatalogueCommands, Depends(get_commands)]
+
+
+def command_id(
+    request: Request,
+    actor: CurrentActor,
+    idempotency_key: Annotated[str | None, Header(
+        alias="Idempotency-Key", min_length=1, max_length=255,
+        description="幂等键：用同一个键重复提交同一请求，返回第一次的结果而不会重复执行",
+    )] = None,
+) -> str:
+    """The command id of a write: derived from the caller's Idempotency-Key, else fresh.
+
+    Namespaced by the caller and by the request's method and path, so that one user's
+    key never answers for another user, nor for a different action or item.
+    """
+    if idempotency_key is None:
+        return f"http:{actor.user}:{uuid4()}"
+    return f"http:{actor.user}:{request.method} {request.url.path}:{idempotency_key}"
+
+
+CommandId = Annotated[str, Depends(command_id)]
+
+
+# --- reads that wait for a write ------------------------------------------------
+
+ReadAfter = Annotated[int | None, Query(
+    ge=0,
+    description="先等待查询视图处理到此通知编号（写操作返回的 notification_id），以读到刚才的修改",
+)]
+
+
+async def _wait_for(view: CaughtUp, after: int | None, timeout: float) -> None:
+    if after is None:
+        return
+    if not await asyncio.to_thread(view.caught_up, after, timeout):
+        raise ReadNotCaughtUpError(after=after, waited=timeout)
+
+
+async def catalogue_reader(services: ServicesDep, after: ReadAfter = None) -> CatalogueReader:
+    """The catalogue view, once it has caught up with ``?after=``."""
+    await _wait_for(services.catalogue, after, services.read_wait_seconds)
+    return services.catalogue
+
+
+async def history_reader(services: ServicesDep, after: ReadAfter = None) -> HistoryReader:
+    """The history view, once it has caught up with ``?after=``."""
+    await _wait_for(services.history, after, services.read_wait_seconds)
+    return services.history
+
+
+Catalogue = Annotated[CatalogueReader, Depends(catalogue_reader)]
+History = Annotated[HistoryReader, Depends(history_reader)]

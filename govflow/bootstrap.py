@@ -1,0 +1,118 @@
+"""bootstrap(): the one place that builds govflow's parts from settings.
+
+Nothing here runs at import time; each builder is called by the CLI (or a test)
+that needs the part.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
+from fastapi import FastAPI
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from api.app import create_app
+from api.auth import AuthConfig
+from domain.application import CataloguePolicy, GovflowApplication
+from domain.catalogue.classification import CLASSIFICATION_SETS
+from govflow.settings import Settings
+from projections.catalogue import CatalogueProjection
+from projections.history import HistoryProjection
+from projections.registry import view_class_for
+from projections.runners import start_runners
+from workflows.converter import DATA_CONVERTER
+from workflows.gateway import CatalogueGateway
+from workflows.worker import build_worker
+
+PROJECTIONS: tuple[Any, ...] = (CatalogueProjection, HistoryProjection)
+
+
+def catalogue_policy(settings: Settings) -> CataloguePolicy:
+    return CataloguePolicy(level1_classes=CLASSIFICATION_SETS[settings.classification_set])
+
+
+def store_env(settings: Settings) -> dict[str, str]:
+    """The eventsourcing environment of the application and of every view.
+
+    On SQLite the views keep their own file (``<PROJECTION>_SQLITE_DBNAME``), so that
+    reading and rebuilding them never contends with the event store's writers.
+    """
+    env = settings.event_store_env()
+    if not settings.uses_postgres:
+        views = str(settings.data_dir / "views.sqlite3")
+        for projection in PROJECTIONS:
+            env[f"{projection.name.upper()}_SQLITE_DBNAME"] = views
+    return env
+
+
+def build_application(settings: Settings) -> GovflowApplication:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return GovflowApplication(env=store_env(settings), catalogue_policy=catalogue_policy(settings))
+
+
+def build_view(settings: Settings, projection: Any) -> Any:
+    """The view (a tracking recorder) of one projection, for reading or rebuilding."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    factory = InfrastructureFactory.construct(Environment(projection.name, store_env(settings)))
+    return factory.tracking_recorder(view_class_for(projection, settings.uses_postgres))
+
+
+def start_projection_runners(settings: Settings) -> list[Any]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return start_runners(env=store_env(settings), uses_postgres=settings.uses_postgres)
+
+
+async def connect_temporal(settings: Settings, address: str | None = None) -> Client:
+    target = address or settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
+    return await Client.connect(
+        target, namespace=settings.temporal_namespace, data_converter=DATA_CONVERTER
+    )
+
+
+@dataclass
+class WorkerParts:
+    worker: Worker
+    application: GovflowApplication
+    executor: ThreadPoolExecutor = field(repr=False)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.application.close()
+
+
+def build_worker_parts(settings: Settings, client: Client) -> WorkerParts:
+    application = build_application(settings)
+    executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="govflow-activity")
+    worker = build_worker(
+        client, application=application, task_queue=settings.task_queue,
+        activity_executor=executor,
+    )
+    return WorkerParts(worker=worker, application=application, executor=executor)
+
+
+def auth_config(settings: Settings) -> AuthConfig:
+    return AuthConfig(
+        secret=settings.jwt_secret, issuer=settings.jwt_issuer,
+        ttl=timedelta(hours=settings.token_ttl_hours),
+    )
+
+
+def build_api(settings: Settings, client: Client) -> FastAPI:
+    policy = catalogue_policy(settings)
+    gateway = CatalogueGateway(
+        client, task_queue=settings.task_queue, publicity_days=settings.publicity_days,
+        level1_classes=policy.level1_classes,
+    )
+    return create_app(
+        commands=gateway,
+        catalogue=build_view(settings, CatalogueProjection),
+        history=build_view(settings, HistoryProjection),
+        auth=auth_config(settings),
+        read_wait_seconds=settings.read_wait_seconds,
+    )

@@ -1,0 +1,48 @@
+"""Which view class each projection uses on each database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.projection import Projection
+from eventsourcing.utils import Environment
+
+from projections.catalogue import CatalogueProjection, PostgresCatalogueView, SQLiteCatalogueView
+from projections.history import HistoryProjection, PostgresHistoryView, SQLiteHistoryView
+from projections.views import TrackedView
+
+
+@dataclass(frozen=True)
+class Registration:
+    projection_class: type[Projection[Any]]
+    sqlite_view: type[TrackedView]
+    postgres_view: type[TrackedView]
+
+
+REGISTRATIONS: tuple[Registration, ...] = (
+    Registration(CatalogueProjection, SQLiteCatalogueView, PostgresCatalogueView),
+    Registration(HistoryProjection, SQLiteHistoryView, PostgresHistoryView),
+)
+
+PROJECTIONS: tuple[type[Projection[Any]], ...] = tuple(
+    r.projection_class for r in REGISTRATIONS
+)
+
+
+def view_class_for(projection_class: type[Projection[Any]], uses_postgres: bool) -> type[Any]:
+    """The view class of ``projection_class`` on PostgreSQL or on SQLite."""
+    for registration in REGISTRATIONS:
+        if registration.projection_class is projection_class:
+            return registration.postgres_view if uses_postgres else registration.sqlite_view
+    raise LookupError(f"{projection_class.__name__} is not a registered projection")
+
+
+def open_view(
+    projection_class: type[Projection[Any]], *, env: dict[str, str], uses_postgres: bool
+) -> Any:
+    """The view of ``projection_class``, built as ``ProjectionRunner`` builds it: from an
+    environment named after the projection (so ``<NAME>_SQLITE_DBNAME`` applies)."""
+    factory = InfrastructureFactory.construct(Environment(projection_class.name, env))
+    return factory.tracking_recorder(view_class_for(projection_class, uses_postgres))

@@ -1,0 +1,179 @@
+"""Event stores on SQLite files and on PostgreSQL, and a department writing to them.
+
+Each PostgreSQL test gets a fresh schema in the session's database, so tests never
+see each other's events, views or tracking records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import pytest
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from domain.actors import SYSTEM_ACTOR, Actor, Role
+from domain.application import GovflowApplication
+from domain.catalogue.commands import (
+    ClosePublicity,
+    CommandResult,
+    DraftCatalogueItem,
+    PublishCatalogueItem,
+    ReviseCatalogueItem,
+    WithdrawCatalogueItem,
+)
+from projections.registry import open_view
+from projections.runners import start_runners, stop_runners
+from tests.domain.conftest import item_fields
+
+MZJ = "440700-MZJ"
+CZJ = "440700-CZJ"
+OFFICERS = {
+    MZJ: Actor(user="li.wei", role=Role.DEPARTMENT, scope=MZJ),
+    CZJ: Actor(user="chen.jing", role=Role.DEPARTMENT, scope=CZJ),
+}
+PUBLISHED_AT = datetime(2027, 3, 3, 2, 0, tzinfo=UTC)
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@dataclass
+class Store:
+    """An event store, the application writing to it, and views built on it."""
+
+    env: dict[str, str]
+    uses_postgres: bool
+    app: GovflowApplication
+    _views: list[Any] = field(default_factory=list)
+    _commands: int = 0
+
+    def view(self, projection_class: type[Projection[Any]]) -> Any:
+        view = open_view(projection_class, env=self.env, uses_postgres=self.uses_postgres)
+        self._views.append(view)
+        return view
+
+    def apply_all(self, projection: Projection[Any], *, after: int = 0) -> None:
+        """Process every notification after ``after``, as a runner would (no threads)."""
+        for notification in self.app.recorder.select_notifications(
+            start=after, limit=10_000, inclusive_of_start=False
+        ):
+            event = self.app.mapper.to_domain_event(notification)
+            projection.process_event(event, Tracking(self.app.name, notification.id))
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Projection runners following this store, as ``govflow dev`` starts them."""
+        runners = start_runners(env=self.env, uses_postgres=self.uses_postgres)
+        try:
+            yield
+        finally:
+            stop_runners(runners)
+
+    def close(self) -> None:
+        for view in self._views:
+            view.close()
+        self.app.close()
+
+    # --- a department at work ----------------------------------------------------
+
+    def _command_id(self) -> str:
+        self._commands += 1
+        return f"test-command-{self._commands}"
+
+    def draft(self, department: str = MZJ, **fields: Any) -> CommandResult:
+        return self.app.draft_catalogue_item(DraftCatalogueItem(
+            command_id=self._command_id(), actor=OFFICERS[department], department=department,
+            fields=item_fields(**fields),
+        ))
+
+    def revise(self, item_id: UUID, department: str = MZJ, **fields: Any) -> CommandResult:
+        return self.app.revise_catalogue_item(ReviseCatalogueItem(
+            command_id=self._command_id(), actor=OFFICERS[department], item_id=item_id,
+            fields=item_fields(**fields),
+        ))
+
+    def publish(self, item_id: UUID, department: str = MZJ) -> CommandResult:
+        return self.app.publish_catalogue_item(PublishCatalogueItem(
+            command_id=self._command_id(), actor=OFFICERS[department], item_id=item_id,
+            published_at=PUBLISHED_AT, publicity_starts_on=date(2027, 3, 4),
+            publicity_ends_on=date(2027, 3, 10),
+        ))
+
+    def close_publicity(self, item_id: UUID) -> CommandResult:
+        return self.app.close_catalogue_item_publicity(ClosePublicity(
+            command_id=self._command_id(), actor=SYSTEM_ACTOR, item_id=item_id,
+        ))
+
+    def withdraw(self, item_id: UUID, department: str = MZJ,
+                 reason: str = "职能已调整") -> CommandResult:
+        return self.app.withdraw_catalogue_item(WithdrawCatalogueItem(
+            command_id=self._command_id(), actor=OFFICERS[department], item_id=item_id,
+            reason=reason,
+        ))
+
+
+def sqlite_env(tmp_path: Path) -> dict[str, str]:
+    """Events in one file, both views in another (as ``govflow dev`` keeps them)."""
+    views = str(tmp_path / "views.sqlite3")
+    return {
+        "PERSISTENCE_MODULE": "govflow.sqlite_persistence",
+        "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
+        "SQLITE_LOCK_TIMEOUT": "10",
+        "SQLITE_POLL_SECONDS": "0.05",
+        "CATALOGUE_SQLITE_DBNAME": views,
+        "HISTORY_SQLITE_DBNAME": views,
+    }
+
+
+def _connect(env: dict[str, str]) -> psycopg.Connection[Any]:
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], autocommit=True,
+    )
+
+
+@pytest.fixture
+def make_env(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[str], dict[str, str]]]:
+    """Builds the event store environment of a backend; a PostgreSQL one in a fresh schema."""
+    schemas: list[tuple[dict[str, str], str]] = []
+
+    def make(backend: str) -> dict[str, str]:
+        if backend == "sqlite":
+            return sqlite_env(tmp_path)
+        database: dict[str, str] = request.getfixturevalue("postgres_database")
+        schema = f"test_{uuid.uuid4().hex[:12]}"
+        with _connect(database) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        schemas.append((database, schema))
+        return {
+            **database,
+            "PERSISTENCE_MODULE": "govflow.postgres_persistence",
+            "POSTGRES_SCHEMA": schema,
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_POLL_SECONDS": "0.2",
+        }
+
+    yield make
+    for database, schema in schemas:
+        with _connect(database) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, make_env: Callable[[str], dict[str, str]]
+          ) -> Iterator[Store]:
+    env = make_env(request.param)
+    app = GovflowApplication(env=env)
+    s = Store(env=env, uses_postgres=request.param == "postgres", app=app)
+    yield s
+    s.close()

@@ -1,0 +1,80 @@
+"""The history view: every event of an item, who did it, when, and what it said."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from projections.history import HistoryProjection
+from tests.projections.conftest import MZJ, Store
+
+
+def test_history_of_item_lists_every_event_with_who_when_and_what(store: Store) -> None:
+    view = store.view(HistoryProjection)
+    drafted = store.draft(name="初稿")
+    item = drafted.aggregate_id
+    store.revise(item, name="定稿")
+    published = store.publish(item)
+    store.close_publicity(item)
+    withdrawn = store.withdraw(item, reason="职能已调整")
+    store.apply_all(HistoryProjection(view=view))
+
+    history = view.history(item)
+
+    assert [(e.event, e.event_label) for e in history] == [
+        ("Drafted", "起草"), ("Revised", "修改"), ("Published", "发布"),
+        ("PublicityClosed", "公示结束"), ("Withdrawn", "撤回"),
+    ]
+    assert [(e.actor_user, e.actor_role, e.actor_scope) for e in history] == [
+        ("li.wei", "department", MZJ)] * 3 + [("govflow", "system", None),
+                                              ("li.wei", "department", MZJ)]
+    assert [e.command_id for e in history] == [f"test-command-{n}" for n in range(1, 6)]
+    ids = [e.notification_id for e in history]
+    assert ids == sorted(ids)
+    assert ids[0] <= drafted.notification_id  # a read waiting for the draft sees it
+    assert (ids[2], ids[-1]) == (published.notification_id, withdrawn.notification_id)
+    times = [e.occurred_at for e in history]
+    assert times == sorted(times) and all(t.tzinfo is not None for t in times)
+    assert {e.entity_id for e in history} == {item}
+
+
+def test_history_details_carry_the_events_own_fields_as_json(store: Store) -> None:
+    view = store.view(HistoryProjection)
+    item = store.draft(name="初稿").aggregate_id
+    store.publish(item)
+    store.withdraw(item, reason="职能已调整")
+    store.apply_all(HistoryProjection(view=view))
+
+    drafted, published, withdrawn = (e.details for e in view.history(item))
+
+    assert drafted["name"] == "初稿" and drafted["code"] == "440700-2027-0001"
+    assert drafted["catalogue_year"] == 2027 and drafted["provincial_listed"] is True
+    assert published == {"published_at": "2027-03-03T02:00:00+00:00",
+                         "publicity_starts_on": "2027-03-04", "publicity_ends_on": "2027-03-10"}
+    assert withdrawn == {"reason": "职能已调整"}
+    assert not {"actor", "command_id", "originator_id", "timestamp"} & drafted.keys()
+
+
+def test_history_of_numbering_is_kept_apart_from_the_items(store: Store) -> None:
+    view = store.view(HistoryProjection)
+    first = store.draft().aggregate_id
+    second = store.draft().aggregate_id
+    store.apply_all(HistoryProjection(view=view))
+    numbering_events = [
+        n for n in store.app.recorder.select_notifications(start=1, limit=100)
+        if ":CatalogueNumbering." in n.topic
+    ]
+
+    numbering = view.history(numbering_events[0].originator_id)
+
+    assert [e.event_label for e in numbering] == ["启用编号序列", "发放编号", "发放编号"]
+    assert [e.event for e in view.history(first)] == ["Drafted"]
+    assert [e.event for e in view.history(second)] == ["Drafted"]
+
+
+def test_history_of_unknown_entity_is_empty(store: Store) -> None:
+    view: Any = store.view(HistoryProjection)
+    store.draft()
+    store.apply_all(HistoryProjection(view=view))
+
+    assert view.history(uuid4()) == []

@@ -1,0 +1,32 @@
+"""Workflow tests run on Temporal's time-skipping server and real SQLite event stores."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from domain.application import GovflowApplication
+from tests.workflows.harness import catalogue_worker, sqlite_env, start_time_skipping
+from workflows.gateway import CatalogueGateway
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    async with await start_time_skipping() as environment:
+        yield environment
+
+
+@pytest.fixture
+def app(sqlite_path: Path) -> GovflowApplication:
+    return GovflowApplication(sqlite_env(sqlite_path))
+
+
+@pytest.fixture
+async def gateway(
+    env: WorkflowEnvironment, app: GovflowApplication
+) -> AsyncIterator[CatalogueGateway]:
+    async with catalogue_worker(env, app) as running:
+        yield running

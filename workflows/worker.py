@@ -1,0 +1,49 @@
+"""The Temporal worker: every workflow and activity, built around one application.
+
+``WORKFLOWS`` and :func:`activities_for` are the lists the worker, the tests and the
+``Replayer`` share, so that what is replayed is what runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from domain.application import GovflowApplication
+from workflows.activities import CatalogueActivities
+from workflows.catalogue_item import CatalogueItemWorkflow
+
+WORKFLOWS: Sequence[type] = (CatalogueItemWorkflow,)
+
+
+def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
+    """Every activity, bound to ``application``."""
+    catalogue = CatalogueActivities(application)
+    return [
+        catalogue.draft_catalogue_item,
+        catalogue.revise_catalogue_item,
+        catalogue.publish_catalogue_item,
+        catalogue.close_catalogue_item_publicity,
+        catalogue.withdraw_catalogue_item,
+        catalogue.describe_catalogue_item,
+    ]
+
+
+def build_worker(
+    client: Client, *, application: GovflowApplication, task_queue: str,
+    activity_executor: Executor,
+) -> Worker:
+    """A worker for ``task_queue``; run it with ``async with`` or ``await worker.run()``.
+
+    The activities are synchronous (eventsourcing is): ``activity_executor`` should be a
+    ``ThreadPoolExecutor``, which the caller owns and shuts down after the worker.
+    ``client`` must use :data:`workflows.converter.DATA_CONVERTER`.
+    """
+    return Worker(
+        client, task_queue=task_queue, workflows=WORKFLOWS,
+        activities=activities_for(application), activity_executor=activity_executor,
+    )
