@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.utils import Environment
 from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -24,13 +22,11 @@ from domain.catalogue.classification import CLASSIFICATION_SETS
 from govflow.settings import Settings
 from projections.catalogue import CatalogueProjection
 from projections.history import HistoryProjection
-from projections.registry import view_class_for
+from projections.registry import PROJECTIONS, open_view
 from projections.runners import start_runners
 from workflows.converter import DATA_CONVERTER
 from workflows.gateway import CatalogueGateway
 from workflows.worker import build_worker
-
-PROJECTIONS: tuple[Any, ...] = (CatalogueProjection, HistoryProjection)
 
 
 def catalogue_policy(settings: Settings) -> CataloguePolicy:
@@ -59,8 +55,7 @@ def build_application(settings: Settings) -> GovflowApplication:
 def build_view(settings: Settings, projection: Any) -> Any:
     """The view (a tracking recorder) of one projection, for reading or rebuilding."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    factory = InfrastructureFactory.construct(Environment(projection.name, store_env(settings)))
-    return factory.tracking_recorder(view_class_for(projection, settings.uses_postgres))
+    return open_view(projection, env=store_env(settings), uses_postgres=settings.uses_postgres)
 
 
 def start_projection_runners(settings: Settings) -> list[Any]:

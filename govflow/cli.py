@@ -10,7 +10,6 @@ import typer
 from api.auth import issue_token
 from domain.actors import Role
 from govflow.bootstrap import (
-    PROJECTIONS,
     auth_config,
     build_api,
     build_application,
@@ -28,6 +27,7 @@ from govflow.processes import (
 )
 from govflow.settings import Settings
 from projections.rebuild import rebuild
+from projections.registry import PROJECTIONS
 from projections.runners import stop_runners
 
 app = typer.Typer(help="govflow — 政府职能转移与购买服务", no_args_is_help=True,

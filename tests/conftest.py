@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from tests.workflows.harness import start_time_skipping
 
 POSTGRES_URL = os.environ.get(
     "GOVFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -57,3 +60,10 @@ def postgres_database() -> Iterator[dict[str, str]]:
 def sqlite_path(tmp_path: Path) -> Path:
     """A fresh SQLite file for one test."""
     return tmp_path / "events.sqlite3"
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's time-skipping test server, shared by the session (a fresh task queue per test)."""
+    async with await start_time_skipping() as environment:
+        yield environment

@@ -9,14 +9,8 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.application import GovflowApplication
-from tests.workflows.harness import catalogue_worker, sqlite_env, start_time_skipping
+from tests.workflows.harness import catalogue_worker, sqlite_env
 from workflows.gateway import CatalogueGateway
-
-
-@pytest.fixture(scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    async with await start_time_skipping() as environment:
-        yield environment
 
 
 @pytest.fixture
