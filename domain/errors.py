@@ -79,6 +79,10 @@ class UnknownNatureError(InvalidCommandError):
     """The nature of the function is not one of the recognised natures."""
 
 
+class UnknownNegativeListCategoryError(InvalidCommandError):
+    """The purchase negative-list category is not one of 102号 Art 10's."""
+
+
 class InvalidCatalogueYearError(InvalidCommandError):
     """The catalogue year is outside the accepted range."""
 

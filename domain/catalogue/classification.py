@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.errors import RequiredFieldError, UnknownClassificationError, UnknownNatureError
+from domain.errors import (
+    RequiredFieldError,
+    UnknownClassificationError,
+    UnknownNatureError,
+    UnknownNegativeListCategoryError,
+)
 
 # 财政部令第102号 Art 9: the default level-1 classes.
 MOF_102_LEVEL1: tuple[str, ...] = ("公共服务", "政府履职所需辅助性服务")
@@ -48,6 +53,31 @@ class Nature(StrEnum):
 STATUTORY_NATURES = frozenset(
     {Nature.LICENSING, Nature.APPROVAL, Nature.ENFORCEMENT, Nature.PENALTY, Nature.COERCION}
 )
+
+
+class NegativeListCategory(StrEnum):
+    """财政部令第102号 Art 10: what can never be bought as a service (购买服务负面清单)."""
+
+    NOT_GOVERNMENT_DUTY = "不属于政府职责范围的服务事项"
+    DIRECT_DUTY = "应当由政府直接履职的事项"
+    GOODS_OR_WORKS = "货物、工程或工程与服务打包的项目"
+    FINANCING = "融资行为"
+    STAFFING = "人员招聘、劳务派遣或设置公益性岗位"
+    OTHER_PROHIBITED = "法律法规规定不得购买的其他事项"
+
+
+def parse_negative_list(value: str) -> NegativeListCategory | None:
+    """The negative-list category, or None for an item that is not on the list."""
+    if not value.strip():
+        return None
+    try:
+        return NegativeListCategory(value.strip())
+    except ValueError:
+        allowed = "、".join(c.value for c in NegativeListCategory)
+        raise UnknownNegativeListCategoryError(
+            f"负面清单类别 {value!r} 无法识别；应为以下之一（或留空表示不在负面清单）：{allowed}",
+            field="negative_list",
+        ) from None
 
 
 def parse_nature(value: str) -> Nature:

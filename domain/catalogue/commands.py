@@ -25,6 +25,8 @@ class ItemFields:
     level3: str
     nature: str
     provincial_listed: bool = False
+    negative_list: str = ""
+    """The purchase negative-list category (102号 Art 10), empty when the item is not on it."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,141 @@
+"""The catalogue service (建立目录): the application's commands on catalogue items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+from domain.aggregate import aggregate_id_for
+from domain.catalogue.classification import MOF_102_LEVEL1, Classification
+from domain.catalogue.commands import (
+    ClosePublicity,
+    CommandResult,
+    DraftCatalogueItem,
+    ItemFields,
+    PublishCatalogueItem,
+    ReviseCatalogueItem,
+    WithdrawCatalogueItem,
+)
+from domain.catalogue.item import CatalogueItem
+from domain.catalogue.numbering import CatalogueNumbering
+from domain.departments import DepartmentDirectory, require_department
+from domain.errors import CatalogueItemNotFoundError
+from domain.services import ServiceBase
+
+# Concurrent drafts in one region and year race for the same numbering version;
+# the loser re-reads and tries again.
+_NUMBERING_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class CataloguePolicy:
+    """Catalogue settings that differ by city (DESIGN.md §3.1)."""
+
+    level1_classes: tuple[str, ...] = MOF_102_LEVEL1
+
+
+class CatalogueService(ServiceBase):
+    """建立目录: drafting, revising, publishing and withdrawing catalogue items."""
+
+    departments: DepartmentDirectory
+    catalogue_policy: CataloguePolicy
+
+    # --- catalogue items -------------------------------------------------------
+
+    def draft_catalogue_item(self, cmd: DraftCatalogueItem) -> CommandResult:
+        """起草目录事项: create a draft item with the next code of its region and year."""
+        item_id = aggregate_id_for(cmd.command_id)
+        existing = self._get_or_none(CatalogueItem, item_id)
+        if existing is not None:
+            return self._replayed(existing, cmd.command_id)
+        department = require_department(self.departments, cmd.department)
+        f = cmd.fields
+        numbering_id = CatalogueNumbering.create_id(department.region_code, f.catalogue_year)
+        for attempt in range(_NUMBERING_ATTEMPTS):
+            numbering = self._get_or_none(CatalogueNumbering, numbering_id)
+            if numbering is None:
+                numbering = CatalogueNumbering(
+                    command_id=cmd.command_id, actor=cmd.actor.as_dict(),
+                    region_code=department.region_code, year=f.catalogue_year,
+                )
+            code = numbering.next_code()
+            item = CatalogueItem.draft(
+                code=code, command_id=cmd.command_id, actor=cmd.actor,
+                department=department.code, name=f.name, description=f.description,
+                catalogue_year=f.catalogue_year, classification=_classification(f),
+                nature=f.nature, provincial_listed=f.provincial_listed,
+                level1_set=self.catalogue_policy.level1_classes,
+            )
+            numbering.issue(command_id=cmd.command_id, actor=cmd.actor.as_dict(), code=code)
+            try:
+                recordings = self.save(item, numbering)
+            except IntegrityError:
+                if self._get_or_none(CatalogueItem, item_id) is not None:
+                    # The same command committed concurrently (a retried activity).
+                    return self._replayed(self.repository.get(item_id), cmd.command_id)
+                if attempt == _NUMBERING_ATTEMPTS - 1:
+                    raise
+                continue
+            return self._result(item, recordings)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def revise_catalogue_item(self, cmd: ReviseCatalogueItem) -> CommandResult:
+        """修改目录事项 (only drafts are revised in place)."""
+        f = cmd.fields
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.revise(
+                command_id=cmd.command_id, actor=cmd.actor, name=f.name,
+                description=f.description, catalogue_year=f.catalogue_year,
+                classification=_classification(f), nature=f.nature,
+                provincial_listed=f.provincial_listed,
+                level1_set=self.catalogue_policy.level1_classes,
+            ),
+        )
+
+    def publish_catalogue_item(self, cmd: PublishCatalogueItem) -> CommandResult:
+        """发布目录事项 and open its publicity period (公示)."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.publish(
+                command_id=cmd.command_id, actor=cmd.actor, published_at=cmd.published_at,
+                publicity_starts_on=cmd.publicity_starts_on,
+                publicity_ends_on=cmd.publicity_ends_on,
+            ),
+        )
+
+    def close_catalogue_item_publicity(self, cmd: ClosePublicity) -> CommandResult:
+        """公示期满: the publicity period is over."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.close_publicity(command_id=cmd.command_id, actor=cmd.actor),
+        )
+
+    def withdraw_catalogue_item(self, cmd: WithdrawCatalogueItem) -> CommandResult:
+        """撤回目录事项."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.withdraw(
+                command_id=cmd.command_id, actor=cmd.actor, reason=cmd.reason
+            ),
+        )
+
+    def get_catalogue_item(self, item_id: UUID) -> CatalogueItem:
+        return self._require(CatalogueItem, item_id, lambda: _item_not_found(item_id))
+
+    def _item_command(
+        self, item_id: UUID, command_id: str, decide: Callable[[CatalogueItem], None]
+    ) -> CommandResult:
+        return self._command(CatalogueItem, item_id, command_id, decide,
+                             lambda: _item_not_found(item_id))
+
+
+def _item_not_found(item_id: UUID) -> CatalogueItemNotFoundError:
+    return CatalogueItemNotFoundError(f"目录事项 {item_id} 不存在", field="item_id")
+
+
+def _classification(fields: ItemFields) -> Classification:
+    return Classification(fields.level1, fields.level2, fields.level3)
