@@ -23,7 +23,7 @@ from projections.catalogue import CatalogueProjection
 from projections.history import HistoryProjection
 from projections.registry import open_view
 from projections.runners import start_runners, stop_runners
-from tests.workflows.harness import catalogue_worker
+from tests.workflows.harness import catalogue_worker, start_time_skipping
 
 AUTH = AuthConfig(secret="real-stack-tests-secret-0123456789abcdef", issuer="govflow",
                   ttl=timedelta(hours=1))
@@ -40,6 +40,14 @@ NEW_ITEM = {
 def officer(department: str = "440700-MZJ") -> dict[str, str]:
     token = issue_token(AUTH, role=Role.DEPARTMENT, scope=department, user="li.wei")
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: skipping days must not wait on
+    workflows other tests left behind without a worker."""
+    async with await start_time_skipping() as environment:
+        yield environment
 
 
 @pytest.fixture
