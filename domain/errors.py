@@ -110,6 +110,50 @@ class ItemWithdrawnError(ConflictError):
     """The item has been withdrawn; nothing more can be done with it."""
 
 
+class ItemNotRevisableError(ConflictError):
+    """The item has gone past the stages in which it can be revised."""
+
+
+class ItemStatusConflictError(ConflictError):
+    """The item is not at the pipeline stage this command belongs to."""
+
+
+class UnknownDecisionModeError(InvalidCommandError):
+    """A recommendation or decision names no known mode."""
+
+
+class StatutoryFunctionError(InvalidCommandError):
+    """Statutory functions (行政许可/审批/执法/处罚/强制) must be retained (seed 三(二)2(1))."""
+
+
+class NegativeListPurchaseError(InvalidCommandError):
+    """An item on the purchase negative list can never be purchased (102号 Art 10)."""
+
+
+class NoBudgetError(ConflictError):
+    """A purchase needs a published item with an allocated budget (102号 Arts 11, 14)."""
+
+
+class DepartureReasonRequiredError(InvalidCommandError):
+    """A decision that departs from the advisory opinion needs a reason."""
+
+
+class RetentionJustificationRequiredError(InvalidCommandError):
+    """Retaining an item listed for transfer by the provincial decision needs a justification."""
+
+
+class DeadlineNotLaterError(InvalidCommandError):
+    """An extended deadline must fall after the current one."""
+
+
+class BudgetAmountError(InvalidCommandError):
+    """A budget is a positive whole number of fen within a sane bound."""
+
+
+class OtherAgencyError(ForbiddenError):
+    """An agency acted on an item referred to another agency."""
+
+
 class OtherDepartmentError(ForbiddenError):
     """A department officer acted on another department's item."""
 

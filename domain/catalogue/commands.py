@@ -39,10 +39,16 @@ class DraftCatalogueItem:
 
 @dataclass(frozen=True)
 class ReviseCatalogueItem:
+    """Revise a draft in place, or publish a new version of a published item: then the
+    new publicity period (decided by the workflow) comes with the command."""
+
     command_id: str
     actor: Actor
     item_id: UUID
     fields: ItemFields
+    published_at: datetime | None = None
+    publicity_starts_on: date | None = None
+    publicity_ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,79 @@ class WithdrawCatalogueItem:
     actor: Actor
     item_id: UUID
     reason: str
+
+
+@dataclass(frozen=True)
+class AllocateBudget:
+    command_id: str
+    actor: Actor
+    item_id: UUID
+    fiscal_year: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class ReferCatalogueItem:
+    """提交咨询; the deadline dates are computed outside (calendar or working days)."""
+
+    command_id: str
+    actor: Actor
+    item_id: UUID
+    agency_id: UUID
+    referred_at: datetime
+    due_on: date
+    remind_on: date
+    day_basis: str = "calendar"
+
+
+@dataclass(frozen=True)
+class ReferralStep:
+    """Remind (系统提醒) or escalate (逾期上报) a referral."""
+
+    command_id: str
+    actor: Actor
+    item_id: UUID
+
+
+@dataclass(frozen=True)
+class ExtendReferral:
+    command_id: str
+    actor: Actor
+    item_id: UUID
+    due_on: date
+    remind_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class GiveOpinion:
+    command_id: str
+    actor: Actor
+    item_id: UUID
+    recommendation: str
+    reasons: str
+    expert_ids: tuple[str, ...]
+    organizations: tuple[str, ...]
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class DecideCatalogueItem:
+    command_id: str
+    actor: Actor
+    item_id: UUID
+    mode: str
+    reason: str = ""
+    justification: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewRetention:
+    command_id: str
+    actor: Actor
+    item_id: UUID
+    approved: bool
+    comment: str = ""
 
 
 @dataclass(frozen=True)

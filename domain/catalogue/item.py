@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -12,16 +12,33 @@ from eventsourcing.domain import event
 
 from domain.actors import Actor, Role
 from domain.aggregate import GovAggregate, aggregate_id_for
-from domain.catalogue.classification import Classification, Nature, parse_nature
+from domain.catalogue.classification import (
+    Classification,
+    Nature,
+    NegativeListCategory,
+    parse_nature,
+    parse_negative_list,
+)
 from domain.errors import (
+    BudgetAmountError,
+    DeadlineNotLaterError,
+    DepartureReasonRequiredError,
     FieldTooLongError,
     InvalidCatalogueYearError,
     ItemAlreadyPublishedError,
     ItemNotDraftError,
     ItemNotInPublicityError,
+    ItemNotRevisableError,
+    ItemStatusConflictError,
     ItemWithdrawnError,
+    NegativeListPurchaseError,
+    NoBudgetError,
+    OtherAgencyError,
     OtherDepartmentError,
     RequiredFieldError,
+    RetentionJustificationRequiredError,
+    StatutoryFunctionError,
+    UnknownDecisionModeError,
 )
 
 NAME_MAX = 100
@@ -34,6 +51,11 @@ class ItemStatus(StrEnum):
     DRAFT = "draft"
     PUBLICITY = "publicity"
     PUBLICITY_CLOSED = "publicity_closed"
+    REFERRED = "referred"
+    OPINION_GIVEN = "opinion_given"
+    RETENTION_PENDING = "retention_pending"
+    RETAINED = "retained"
+    DECIDED = "decided"
     WITHDRAWN = "withdrawn"
 
     @property
@@ -45,11 +67,59 @@ STATUS_LABELS: dict[ItemStatus, str] = {
     ItemStatus.DRAFT: "草稿",
     ItemStatus.PUBLICITY: "公示中",
     ItemStatus.PUBLICITY_CLOSED: "公示结束",
+    ItemStatus.REFERRED: "咨询中",
+    ItemStatus.OPINION_GIVEN: "待决定",
+    ItemStatus.RETENTION_PENDING: "保留待审批",
+    ItemStatus.RETAINED: "保留",
+    ItemStatus.DECIDED: "已决定",
     ItemStatus.WITHDRAWN: "已撤回",
 }
 
+PUBLISHED_STATUSES = frozenset({ItemStatus.PUBLICITY, ItemStatus.PUBLICITY_CLOSED})
+"""A published item not yet referred: revising it publishes a new version."""
+
+HANDED_OFF_STATUSES = frozenset({ItemStatus.DECIDED, ItemStatus.RETAINED})
+"""The catalogue stage is over: the item went on to transfer or purchase, or is retained."""
+
+
+class DecisionMode(StrEnum):
+    """A recommendation (咨询意见) or decision (决定) on how the function is carried out."""
+
+    TRANSFER = "转移"
+    AUTHORIZATION = "授权"
+    ENTRUSTMENT = "委托"
+    PURCHASE = "购买服务"
+    RETAIN = "保留"
+
+    @property
+    def hands_over(self) -> bool:
+        """Transfer, authorization, entrustment and purchase move the function out."""
+        return self is not DecisionMode.RETAIN
+
+
+class DayBasis(StrEnum):
+    """How a deadline counts days: calendar days or working days (工作日)."""
+
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT})
 SYSTEM_ROLES = frozenset({Role.SYSTEM})
+AGENCY_ROLES = frozenset({Role.AGENCY})
+FINANCE_ROLES = frozenset({Role.FINANCE})
+COMMITTEE_ROLES = frozenset({Role.COMMITTEE})
+BUDGET_MAX_FEN = 10**14  # a trillion yuan: anything above is a typing error
+
+
+def parse_mode(value: str, *, field: str) -> DecisionMode:
+    try:
+        return DecisionMode(value)
+    except ValueError:
+        allowed = "、".join(m.value for m in DecisionMode)
+        raise UnknownDecisionModeError(
+            f"{value!r} 不是有效的方式；应为以下之一：{allowed}", field=field
+        ) from None
 
 
 def check_item_fields(
@@ -110,6 +180,8 @@ class ItemFacts:
     department: str
     status: ItemStatus
     published: bool
+    agency_id: str | None = None
+    """The consulting agency the item is referred to, while it is."""
 
     def check_not_withdrawn(self) -> None:
         if self.status is ItemStatus.WITHDRAWN:
@@ -128,9 +200,66 @@ class ItemFacts:
         check_department_scope(actor, self.department)
 
     def check_revise(self, actor: Actor) -> None:
-        """修改: by the item's own department, while a draft (the fields are checked apart)."""
+        """修改: by the item's own department, while a draft (in place) or published and
+        not yet referred (a new version with its own publicity period)."""
         self.check_department_actor(actor, "修改目录事项")
-        self.check_is_draft("修改")
+        self.check_not_withdrawn()
+        if self.status is not ItemStatus.DRAFT and self.status not in PUBLISHED_STATUSES:
+            raise ItemNotRevisableError(
+                f"目录事项 {self.code} 当前状态为「{self.status.label}」，已进入咨询或决定阶段，"
+                "不能再修订；只有草稿或已发布、尚未提交咨询的事项可以修订"
+            )
+
+    def check_status(self, expected: ItemStatus, action: str) -> None:
+        self.check_not_withdrawn()
+        if self.status is not expected:
+            raise ItemStatusConflictError(
+                f"目录事项 {self.code} 当前状态为「{self.status.label}」，"
+                f"只有「{expected.label}」的事项可以{action}"
+            )
+
+    def check_refer(self, actor: Actor) -> None:
+        """提交咨询: by the item's own department, after its publicity period closed."""
+        self.check_department_actor(actor, "提交咨询")
+        if self.status is ItemStatus.PUBLICITY:
+            raise ItemStatusConflictError(
+                f"目录事项 {self.code} 仍在公示期内；公示结束后方可提交咨询服务机构"
+            )
+        self.check_status(ItemStatus.PUBLICITY_CLOSED, "提交咨询")
+
+    def check_opinion(self, actor: Actor) -> None:
+        """咨询意见: by the agency the item is referred to."""
+        GovAggregate.check_role(actor, AGENCY_ROLES, action="出具咨询意见")
+        self.check_status(ItemStatus.REFERRED, "出具咨询意见")
+        if actor.scope != self.agency_id:
+            raise OtherAgencyError(
+                f"目录事项 {self.code} 已提交给咨询服务机构 {self.agency_id}，"
+                f"您所在的机构 {actor.scope} 不能出具意见"
+            )
+
+    def check_referral_step(self, actor: Actor, roles: frozenset[Role], action: str) -> None:
+        """Reminder and escalation (by the system) and extension (by the committee)."""
+        GovAggregate.check_role(actor, roles, action=action)
+        self.check_status(ItemStatus.REFERRED, action)
+
+    def check_decide(self, actor: Actor) -> None:
+        """决定: by the item's own department, once the opinion is in."""
+        self.check_department_actor(actor, "作出决定")
+        self.check_status(ItemStatus.OPINION_GIVEN, "作出决定")
+
+    def check_review_retention(self, actor: Actor) -> None:
+        """保留审批: by the committee, while a retention waits for approval."""
+        GovAggregate.check_role(actor, COMMITTEE_ROLES, action="审批保留申请")
+        self.check_status(ItemStatus.RETENTION_PENDING, "审批保留申请")
+
+    def check_allocate_budget(self, actor: Actor) -> None:
+        """安排预算: by finance, for a published item still in the catalogue stage."""
+        GovAggregate.check_role(actor, FINANCE_ROLES, action="安排预算")
+        self.check_not_withdrawn()
+        if self.status is ItemStatus.DRAFT:
+            raise ItemStatusConflictError(
+                f"目录事项 {self.code} 尚未发布；只能为已发布的目录事项安排预算"
+            )
 
     def check_publish(self, actor: Actor) -> None:
         """发布: by the item's own department, while a draft."""
@@ -147,11 +276,50 @@ class ItemFacts:
             )
 
     def check_withdraw(self, actor: Actor, reason: str) -> None:
-        """撤回: by the item's own department, with a reason, unless withdrawn already."""
+        """撤回: by the item's own department, with a reason, before it is decided."""
         self.check_department_actor(actor, "撤回目录事项")
         self.check_not_withdrawn()
+        if self.status in HANDED_OFF_STATUSES or self.status is ItemStatus.RETENTION_PENDING:
+            raise ItemStatusConflictError(
+                f"目录事项 {self.code} 当前状态为「{self.status.label}」，已作出决定，不能撤回"
+            )
         if not reason.strip():
             raise RequiredFieldError("撤回目录事项须说明理由", field="reason")
+
+
+@dataclass(frozen=True)
+class Referral:
+    """The item's referral to a consulting agency (提交咨询) and its deadline."""
+
+    agency_id: str
+    agency_name: str
+    referred_at: datetime
+    due_on: date
+    remind_on: date
+    day_basis: DayBasis
+    reminded: bool = False
+    escalated: bool = False
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """The agency's advisory opinion (咨询意见)."""
+
+    recommendation: DecisionMode
+    reasons: str
+    experts: tuple[tuple[str, str], ...]  # (expert id, name) of the signing experts
+    organizations: tuple[str, ...]
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The department's decision (决定) and, for a retention, the committee's review."""
+
+    mode: DecisionMode
+    reason: str
+    justification: str
+    departs_from_opinion: bool
 
 
 class CatalogueItem(GovAggregate):
@@ -162,7 +330,9 @@ class CatalogueItem(GovAggregate):
         cls, *, code: str, command_id: str, actor: Actor, department: str,
         name: str, description: str, catalogue_year: int, classification: Classification,
         nature: str, provincial_listed: bool, level1_set: tuple[str, ...],
+        negative_list: str = "",
     ) -> CatalogueItem:
+        category = parse_negative_list(negative_list)
         parsed = check_draft(
             actor=actor, department=department, name=name, description=description,
             catalogue_year=catalogue_year, classification=classification, nature=nature,
@@ -174,6 +344,7 @@ class CatalogueItem(GovAggregate):
             catalogue_year=catalogue_year, level1=classification.level1,
             level2=classification.level2, level3=classification.level3,
             nature=parsed.value, provincial_listed=provincial_listed,
+            negative_list=category.value if category else "",
         )
 
     @staticmethod
@@ -184,21 +355,26 @@ class CatalogueItem(GovAggregate):
     def __init__(
         self, *, command_id: str, actor: dict[str, Any], code: str, department: str,
         name: str, description: str, catalogue_year: int, level1: str, level2: str,
-        level3: str, nature: str, provincial_listed: bool,
+        level3: str, nature: str, provincial_listed: bool, negative_list: str = "",
     ) -> None:
         self._created_by(command_id)
         self.code = code
         self.department = department
         self.status = ItemStatus.DRAFT
+        self.catalogue_version = 1
         self.publicity_starts_on: date | None = None
         self.publicity_ends_on: date | None = None
         self.published_at: datetime | None = None
+        self.budgets: dict[int, int] = {}
+        self.referral: Referral | None = None
+        self.opinion: Opinion | None = None
+        self.decision: Decision | None = None
         self._set_fields(name, description, catalogue_year, level1, level2, level3, nature,
-                         provincial_listed)
+                         provincial_listed, negative_list)
 
     def _set_fields(
         self, name: str, description: str, catalogue_year: int, level1: str, level2: str,
-        level3: str, nature: str, provincial_listed: bool,
+        level3: str, nature: str, provincial_listed: bool, negative_list: str,
     ) -> None:
         self.name = name
         self.description = description
@@ -206,6 +382,7 @@ class CatalogueItem(GovAggregate):
         self.classification = Classification(level1, level2, level3)
         self.nature = Nature(nature)
         self.provincial_listed = provincial_listed
+        self.negative_list = NegativeListCategory(negative_list) if negative_list else None
 
     @property
     def must_be_retained(self) -> bool:
@@ -219,6 +396,7 @@ class CatalogueItem(GovAggregate):
         return ItemFacts(
             code=self.code, department=self.department, status=self.status,
             published=self.published_at is not None,
+            agency_id=self.referral.agency_id if self.referral else None,
         )
 
     def check_not_withdrawn(self) -> None:
@@ -235,30 +413,63 @@ class CatalogueItem(GovAggregate):
     def revise(
         self, *, command_id: str, actor: Actor, name: str, description: str,
         catalogue_year: int, classification: Classification, nature: str,
-        provincial_listed: bool, level1_set: tuple[str, ...],
+        provincial_listed: bool, level1_set: tuple[str, ...], negative_list: str = "",
+        published_at: datetime | None = None, publicity_starts_on: date | None = None,
+        publicity_ends_on: date | None = None,
     ) -> None:
+        """A draft is revised in place; a published item not yet referred gets a new
+        version with its own publicity period (a published catalogue is never edited)."""
         self.facts.check_revise(actor)
+        category = parse_negative_list(negative_list)
         parsed = check_item_fields(
             name=name, description=description, catalogue_year=catalogue_year,
             classification=classification, nature=nature, level1_set=level1_set,
         )
-        self._revised(
+        fields: dict[str, Any] = dict(
             command_id=command_id, actor=self.actor_record(actor), name=name.strip(),
             description=description.strip(), catalogue_year=catalogue_year,
             level1=classification.level1, level2=classification.level2,
             level3=classification.level3, nature=parsed.value,
             provincial_listed=provincial_listed,
+            negative_list=category.value if category else "",
+        )
+        if self.status is ItemStatus.DRAFT:
+            self._revised(**fields)
+            return
+        if published_at is None or publicity_starts_on is None or publicity_ends_on is None:
+            raise ItemNotRevisableError(
+                f"目录事项 {self.code} 已发布，修订将生成新版本并重新公示，须提供新的公示期"
+            )
+        self._version_published(
+            **fields, version_no=self.catalogue_version + 1, published_at=published_at,
+            publicity_starts_on=publicity_starts_on, publicity_ends_on=publicity_ends_on,
         )
 
     @event("Revised")
     def _revised(
         self, *, command_id: str, actor: dict[str, Any], name: str, description: str,
         catalogue_year: int, level1: str, level2: str, level3: str, nature: str,
-        provincial_listed: bool,
+        provincial_listed: bool, negative_list: str = "",
     ) -> None:
         self._applied(command_id)
         self._set_fields(name, description, catalogue_year, level1, level2, level3, nature,
-                         provincial_listed)
+                         provincial_listed, negative_list)
+
+    @event("VersionPublished")
+    def _version_published(
+        self, *, command_id: str, actor: dict[str, Any], version_no: int, name: str,
+        description: str, catalogue_year: int, level1: str, level2: str, level3: str,
+        nature: str, provincial_listed: bool, negative_list: str, published_at: datetime,
+        publicity_starts_on: date, publicity_ends_on: date,
+    ) -> None:
+        self._applied(command_id)
+        self._set_fields(name, description, catalogue_year, level1, level2, level3, nature,
+                         provincial_listed, negative_list)
+        self.catalogue_version = version_no
+        self.status = ItemStatus.PUBLICITY
+        self.published_at = published_at
+        self.publicity_starts_on = publicity_starts_on
+        self.publicity_ends_on = publicity_ends_on
 
     def publish(
         self, *, command_id: str, actor: Actor, published_at: datetime,
@@ -300,3 +511,210 @@ class CatalogueItem(GovAggregate):
         self._applied(command_id)
         self.status = ItemStatus.WITHDRAWN
         self.withdrawal_reason = reason
+
+    # --- budget (安排预算) ----------------------------------------------------------
+
+    def allocate_budget(self, *, command_id: str, actor: Actor, fiscal_year: int,
+                        amount_fen: int) -> None:
+        """Finance allocates the item's budget for a fiscal year (replacing an earlier one)."""
+        self.facts.check_allocate_budget(actor)
+        if not FIRST_CATALOGUE_YEAR <= fiscal_year <= LAST_CATALOGUE_YEAR:
+            raise InvalidCatalogueYearError(
+                f"预算年度 {fiscal_year} 不在 {FIRST_CATALOGUE_YEAR}–{LAST_CATALOGUE_YEAR} 之间",
+                field="fiscal_year",
+            )
+        if not 0 < amount_fen <= BUDGET_MAX_FEN:
+            raise BudgetAmountError(
+                f"预算金额须为正数（以分计），且不超过 {BUDGET_MAX_FEN // 100:,} 元；"
+                f"现为 {amount_fen} 分",
+                field="amount_fen",
+            )
+        self._budget_allocated(command_id=command_id, actor=self.actor_record(actor),
+                               fiscal_year=fiscal_year, amount_fen=amount_fen)
+
+    @event("BudgetAllocated")
+    def _budget_allocated(self, *, command_id: str, actor: dict[str, Any], fiscal_year: int,
+                          amount_fen: int) -> None:
+        self._applied(command_id)
+        self.budgets[fiscal_year] = amount_fen
+
+    def budget_for(self, fiscal_year: int) -> int:
+        return self.budgets.get(fiscal_year, 0)
+
+    # --- referral to a consulting agency (提交咨询) ------------------------------------
+
+    def refer(self, *, command_id: str, actor: Actor, agency_id: str, agency_name: str,
+              referred_at: datetime, due_on: date, remind_on: date, day_basis: DayBasis) -> None:
+        self.facts.check_refer(actor)
+        self._referred(command_id=command_id, actor=self.actor_record(actor),
+                       agency_id=agency_id, agency_name=agency_name, referred_at=referred_at,
+                       due_on=due_on, remind_on=remind_on, day_basis=day_basis.value)
+
+    @event("Referred")
+    def _referred(self, *, command_id: str, actor: dict[str, Any], agency_id: str,
+                  agency_name: str, referred_at: datetime, due_on: date, remind_on: date,
+                  day_basis: str) -> None:
+        self._applied(command_id)
+        self.status = ItemStatus.REFERRED
+        self.referral = Referral(agency_id, agency_name, referred_at, due_on, remind_on,
+                                 DayBasis(day_basis))
+
+    def remind_referral(self, *, command_id: str, actor: Actor) -> None:
+        """80 % of the opinion deadline has passed: the agency is reminded (即将到期)."""
+        self.facts.check_referral_step(actor, SYSTEM_ROLES, "发送到期提醒")
+        self._referral_reminded(command_id=command_id, actor=self.actor_record(actor))
+
+    @event("ReferralReminded")
+    def _referral_reminded(self, *, command_id: str, actor: dict[str, Any]) -> None:
+        self._applied(command_id)
+        assert self.referral is not None
+        self.referral = replace(self.referral, reminded=True)
+
+    def escalate_referral(self, *, command_id: str, actor: Actor) -> None:
+        """The opinion deadline passed without an opinion: escalated to the committee."""
+        self.facts.check_referral_step(actor, SYSTEM_ROLES, "逾期上报")
+        self._referral_escalated(command_id=command_id, actor=self.actor_record(actor))
+
+    @event("ReferralEscalated")
+    def _referral_escalated(self, *, command_id: str, actor: dict[str, Any]) -> None:
+        self._applied(command_id)
+        assert self.referral is not None
+        self.referral = replace(self.referral, escalated=True)
+
+    def extend_referral(self, *, command_id: str, actor: Actor, due_on: date,
+                        remind_on: date, reason: str) -> None:
+        """The committee extends the opinion deadline (延期)."""
+        self.facts.check_referral_step(actor, COMMITTEE_ROLES, "延长咨询期限")
+        assert self.referral is not None
+        if not reason.strip():
+            raise RequiredFieldError("延长咨询期限须说明理由", field="reason")
+        if due_on <= self.referral.due_on:
+            raise DeadlineNotLaterError(
+                f"新的期限 {due_on.isoformat()} 须晚于原期限 {self.referral.due_on.isoformat()}",
+                field="due_on",
+            )
+        self._referral_extended(command_id=command_id, actor=self.actor_record(actor),
+                                due_on=due_on, remind_on=remind_on, reason=reason.strip())
+
+    @event("ReferralExtended")
+    def _referral_extended(self, *, command_id: str, actor: dict[str, Any], due_on: date,
+                           remind_on: date, reason: str) -> None:
+        self._applied(command_id)
+        assert self.referral is not None
+        self.referral = replace(self.referral, due_on=due_on, remind_on=remind_on,
+                                reminded=False, escalated=False)
+
+    # --- advisory opinion (咨询意见) --------------------------------------------------
+
+    def give_opinion(self, *, command_id: str, actor: Actor, recommendation: str,
+                     reasons: str, experts: list[tuple[str, str]], organizations: list[str],
+                     given_at: datetime) -> None:
+        """The agency's opinion; ``experts`` were checked against the agency (回避) by the
+        application, which holds both aggregates."""
+        self.facts.check_opinion(actor)
+        mode = parse_mode(recommendation, field="recommendation")
+        if not reasons.strip():
+            raise RequiredFieldError("咨询意见须写明理由", field="reasons")
+        if not experts:
+            raise RequiredFieldError("咨询意见须至少有一名专家签署", field="experts")
+        self._opinion_given(
+            command_id=command_id, actor=self.actor_record(actor), recommendation=mode.value,
+            reasons=reasons.strip(), experts=[{"id": i, "name": n} for i, n in experts],
+            organizations=sorted({o.strip() for o in organizations if o.strip()}),
+            given_at=given_at,
+        )
+
+    @event("OpinionGiven")
+    def _opinion_given(self, *, command_id: str, actor: dict[str, Any], recommendation: str,
+                       reasons: str, experts: list[dict[str, str]], organizations: list[str],
+                       given_at: datetime) -> None:
+        self._applied(command_id)
+        self.status = ItemStatus.OPINION_GIVEN
+        self.opinion = Opinion(
+            DecisionMode(recommendation), reasons,
+            tuple((e["id"], e["name"]) for e in experts), tuple(organizations), given_at,
+        )
+
+    # --- decision (决定) --------------------------------------------------------------
+
+    def decide(self, *, command_id: str, actor: Actor, mode: str, reason: str = "",
+               justification: str = "") -> None:
+        """The department decides on the opinion: transfer, authorize, entrust, purchase
+        or retain.  Statutory functions are always retained; negative-list items are never
+        purchased; a purchase needs budget; departing from the opinion needs a reason;
+        retaining an item listed by the provincial decision needs the committee."""
+        self.facts.check_decide(actor)
+        chosen = parse_mode(mode, field="mode")
+        self.check_decision_allowed(chosen)
+        assert self.opinion is not None
+        departs = chosen is not self.opinion.recommendation
+        if departs and not reason.strip():
+            raise DepartureReasonRequiredError(
+                f"决定（{chosen.value}）与咨询意见（{self.opinion.recommendation.value}）不一致，"
+                "须说明理由",
+                field="reason",
+            )
+        needs_committee = (chosen is DecisionMode.RETAIN and self.provincial_listed
+                           and not self.must_be_retained)
+        if needs_committee and not justification.strip():
+            raise RetentionJustificationRequiredError(
+                f"「{self.name}」属于省《关于加强社会建设的决定》明确转移的事项，以转移为原则、"
+                "不转移为例外；保留须提交书面理由，并经市社工委审批",
+                field="justification",
+            )
+        self._decided(command_id=command_id, actor=self.actor_record(actor), mode=chosen.value,
+                      reason=reason.strip(), justification=justification.strip(),
+                      departs_from_opinion=departs)
+
+    def check_decision_allowed(self, mode: DecisionMode) -> None:
+        if mode.hands_over and self.must_be_retained:
+            raise StatutoryFunctionError(
+                f"「{self.name}」的职能性质为{self.nature.value}，属于法定职能，必须由政府保留，"
+                f"不能{mode.value}（《江门市深化社会组织体制改革实施方案》三(二)2(1)）",
+                field="mode",
+            )
+        if mode is DecisionMode.PURCHASE and self.negative_list is not None:
+            raise NegativeListPurchaseError(
+                f"「{self.name}」属于政府购买服务负面清单（{self.negative_list.value}），"
+                "不能购买服务（财政部令第102号第十条）",
+                field="mode",
+            )
+        if mode is DecisionMode.PURCHASE and self.budget_for(self.catalogue_year) <= 0:
+            raise NoBudgetError(
+                f"「{self.name}」{self.catalogue_year} 年度尚未安排预算，不能决定购买服务；"
+                "请先由财政部门安排预算（财政部令第102号第十一条、第十四条）",
+                field="mode",
+            )
+
+    @event("Decided")
+    def _decided(self, *, command_id: str, actor: dict[str, Any], mode: str, reason: str,
+                 justification: str, departs_from_opinion: bool) -> None:
+        self._applied(command_id)
+        decision = Decision(DecisionMode(mode), reason, justification, departs_from_opinion)
+        self.decision = decision
+        if decision.mode.hands_over:
+            self.status = ItemStatus.DECIDED
+        elif self.provincial_listed and not self.must_be_retained:
+            self.status = ItemStatus.RETENTION_PENDING
+        else:
+            self.status = ItemStatus.RETAINED
+
+    def review_retention(self, *, command_id: str, actor: Actor, approved: bool,
+                         comment: str) -> None:
+        """The committee approves a retention, or rejects it back to the decision."""
+        self.facts.check_review_retention(actor)
+        if not approved and not comment.strip():
+            raise RequiredFieldError("不同意保留须说明理由", field="comment")
+        self._retention_reviewed(command_id=command_id, actor=self.actor_record(actor),
+                                 approved=approved, comment=comment.strip())
+
+    @event("RetentionReviewed")
+    def _retention_reviewed(self, *, command_id: str, actor: dict[str, Any], approved: bool,
+                            comment: str) -> None:
+        self._applied(command_id)
+        if approved:
+            self.status = ItemStatus.RETAINED
+        else:
+            self.status = ItemStatus.OPINION_GIVEN
+            self.decision = None
+

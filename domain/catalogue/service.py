@@ -8,21 +8,29 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from domain.agency.agency import ConsultingAgency
 from domain.aggregate import aggregate_id_for
 from domain.catalogue.classification import MOF_102_LEVEL1, Classification
 from domain.catalogue.commands import (
+    AllocateBudget,
     ClosePublicity,
     CommandResult,
+    DecideCatalogueItem,
     DraftCatalogueItem,
+    ExtendReferral,
+    GiveOpinion,
     ItemFields,
     PublishCatalogueItem,
+    ReferCatalogueItem,
+    ReferralStep,
+    ReviewRetention,
     ReviseCatalogueItem,
     WithdrawCatalogueItem,
 )
-from domain.catalogue.item import CatalogueItem
+from domain.catalogue.item import CatalogueItem, DayBasis
 from domain.catalogue.numbering import CatalogueNumbering
 from domain.departments import DepartmentDirectory, require_department
-from domain.errors import CatalogueItemNotFoundError
+from domain.errors import AgencyNotFoundError, CatalogueItemNotFoundError
 from domain.services import ServiceBase
 
 # Concurrent drafts in one region and year race for the same numbering version;
@@ -67,7 +75,7 @@ class CatalogueService(ServiceBase):
                 department=department.code, name=f.name, description=f.description,
                 catalogue_year=f.catalogue_year, classification=_classification(f),
                 nature=f.nature, provincial_listed=f.provincial_listed,
-                level1_set=self.catalogue_policy.level1_classes,
+                negative_list=f.negative_list, level1_set=self.catalogue_policy.level1_classes,
             )
             numbering.issue(command_id=cmd.command_id, actor=cmd.actor.as_dict(), code=code)
             try:
@@ -83,7 +91,7 @@ class CatalogueService(ServiceBase):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def revise_catalogue_item(self, cmd: ReviseCatalogueItem) -> CommandResult:
-        """修改目录事项 (only drafts are revised in place)."""
+        """修改目录事项: a draft in place, a published item as a new version (重新公示)."""
         f = cmd.fields
         return self._item_command(
             cmd.item_id, cmd.command_id,
@@ -91,8 +99,10 @@ class CatalogueService(ServiceBase):
                 command_id=cmd.command_id, actor=cmd.actor, name=f.name,
                 description=f.description, catalogue_year=f.catalogue_year,
                 classification=_classification(f), nature=f.nature,
-                provincial_listed=f.provincial_listed,
+                provincial_listed=f.provincial_listed, negative_list=f.negative_list,
                 level1_set=self.catalogue_policy.level1_classes,
+                published_at=cmd.published_at, publicity_starts_on=cmd.publicity_starts_on,
+                publicity_ends_on=cmd.publicity_ends_on,
             ),
         )
 
@@ -122,6 +132,98 @@ class CatalogueService(ServiceBase):
                 command_id=cmd.command_id, actor=cmd.actor, reason=cmd.reason
             ),
         )
+
+    def allocate_catalogue_item_budget(self, cmd: AllocateBudget) -> CommandResult:
+        """安排预算: finance allocates the item's budget for a fiscal year (in fen)."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.allocate_budget(
+                command_id=cmd.command_id, actor=cmd.actor, fiscal_year=cmd.fiscal_year,
+                amount_fen=cmd.amount_fen,
+            ),
+        )
+
+    def refer_catalogue_item(self, cmd: ReferCatalogueItem) -> CommandResult:
+        """提交咨询: refer a published item to an active consulting agency."""
+
+        def refer(item: CatalogueItem) -> None:
+            item.facts.check_refer(cmd.actor)
+            agency = self._active_agency(cmd.agency_id)
+            item.refer(
+                command_id=cmd.command_id, actor=cmd.actor, agency_id=str(agency.id),
+                agency_name=agency.name, referred_at=cmd.referred_at, due_on=cmd.due_on,
+                remind_on=cmd.remind_on, day_basis=DayBasis(cmd.day_basis),
+            )
+
+        return self._item_command(cmd.item_id, cmd.command_id, refer)
+
+    def remind_catalogue_item_referral(self, cmd: ReferralStep) -> CommandResult:
+        """系统提醒: 80 % of the opinion deadline has passed."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.remind_referral(command_id=cmd.command_id, actor=cmd.actor),
+        )
+
+    def escalate_catalogue_item_referral(self, cmd: ReferralStep) -> CommandResult:
+        """逾期上报: the opinion deadline passed; the committee is told."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.escalate_referral(command_id=cmd.command_id, actor=cmd.actor),
+        )
+
+    def extend_catalogue_item_referral(self, cmd: ExtendReferral) -> CommandResult:
+        """延长咨询期限 (the committee)."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.extend_referral(
+                command_id=cmd.command_id, actor=cmd.actor, due_on=cmd.due_on,
+                remind_on=cmd.remind_on, reason=cmd.reason,
+            ),
+        )
+
+    def give_catalogue_item_opinion(self, cmd: GiveOpinion) -> CommandResult:
+        """出具咨询意见: signed by experts of the agency, none affiliated (回避)."""
+
+        def give(item: CatalogueItem) -> None:
+            item.facts.check_opinion(cmd.actor)
+            assert item.referral is not None
+            agency = self._active_agency(UUID(item.referral.agency_id))
+            agency.check_signatories(list(cmd.expert_ids), list(cmd.organizations))
+            item.give_opinion(
+                command_id=cmd.command_id, actor=cmd.actor, recommendation=cmd.recommendation,
+                reasons=cmd.reasons,
+                experts=[(e, agency.require_expert(e).name) for e in cmd.expert_ids],
+                organizations=list(cmd.organizations), given_at=cmd.given_at,
+            )
+
+        return self._item_command(cmd.item_id, cmd.command_id, give)
+
+    def decide_catalogue_item(self, cmd: DecideCatalogueItem) -> CommandResult:
+        """作出决定: transfer, authorize, entrust, purchase or retain."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.decide(
+                command_id=cmd.command_id, actor=cmd.actor, mode=cmd.mode, reason=cmd.reason,
+                justification=cmd.justification,
+            ),
+        )
+
+    def review_catalogue_item_retention(self, cmd: ReviewRetention) -> CommandResult:
+        """保留审批 (the committee): approve, or send back to the decision."""
+        return self._item_command(
+            cmd.item_id, cmd.command_id,
+            lambda item: item.review_retention(
+                command_id=cmd.command_id, actor=cmd.actor, approved=cmd.approved,
+                comment=cmd.comment,
+            ),
+        )
+
+    def _active_agency(self, agency_id: UUID) -> ConsultingAgency:
+        agency = self._get_or_none(ConsultingAgency, agency_id)
+        if agency is None:
+            raise AgencyNotFoundError(f"咨询服务机构 {agency_id} 不存在", field="agency_id")
+        agency.check_active()
+        return agency
 
     def get_catalogue_item(self, item_id: UUID) -> CatalogueItem:
         return self._require(CatalogueItem, item_id, lambda: _item_not_found(item_id))

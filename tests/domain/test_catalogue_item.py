@@ -24,8 +24,8 @@ from domain.errors import (
     FieldTooLongError,
     InvalidCatalogueYearError,
     ItemAlreadyPublishedError,
-    ItemNotDraftError,
     ItemNotInPublicityError,
+    ItemNotRevisableError,
     ItemWithdrawnError,
     OtherDepartmentError,
     RequiredFieldError,
@@ -206,17 +206,40 @@ def test_revise_draft_changes_fields(app: GovflowApplication) -> None:
     assert item.code == result.code
 
 
-def test_revise_published_item_is_refused_and_records_nothing(app: GovflowApplication) -> None:
+def test_revise_published_item_without_new_publicity_is_refused_and_records_nothing(
+    app: GovflowApplication,
+) -> None:
     result = draft(app)
     publish(app, result.aggregate_id)
     before = event_count(app)
 
-    with pytest.raises(ItemNotDraftError, match="只有草稿可以修改"):
+    with pytest.raises(ItemNotRevisableError, match="须提供新的公示期"):
         app.revise_catalogue_item(ReviseCatalogueItem(
             command_id="r", actor=OFFICER, item_id=result.aggregate_id,
             fields=item_fields(name="新名称")))
 
     assert event_count(app) == before
+
+
+def test_revise_published_item_publishes_new_version_with_own_publicity(
+    app: GovflowApplication,
+) -> None:
+    result = draft(app)
+    publish(app, result.aggregate_id)
+    close(app, result.aggregate_id)
+
+    app.revise_catalogue_item(ReviseCatalogueItem(
+        command_id="r", actor=OFFICER, item_id=result.aggregate_id,
+        fields=item_fields(name="社区居家养老服务"),
+        published_at=datetime(2027, 4, 1, 2, 0, tzinfo=UTC),
+        publicity_starts_on=date(2027, 4, 2), publicity_ends_on=date(2027, 4, 8)))
+
+    item = app.get_catalogue_item(result.aggregate_id)
+    assert (item.catalogue_version, item.status, item.name) == (
+        2, ItemStatus.PUBLICITY, "社区居家养老服务")
+    assert item.publicity_ends_on == date(2027, 4, 8)
+    events = [type(e).__name__ for e in app.events.get(result.aggregate_id)]
+    assert events == ["Drafted", "Published", "PublicityClosed", "VersionPublished"]
 
 
 # --- publish and publicity ------------------------------------------------------
