@@ -48,6 +48,10 @@ class Settings(BaseSettings):
 
     # Domain settings that differ by city (DESIGN.md §3).
     publicity_days: int = Field(default=7, ge=1, le=60)
+    publicity_day_basis: Literal["calendar", "working"] = "calendar"
+    referral_days: int = Field(default=15, ge=1, le=120)
+    referral_day_basis: Literal["calendar", "working"] = "calendar"
+    reminder_fraction: float = Field(default=0.8, gt=0, lt=1)
     classification_set: Literal["mof102", "guangdong"] = "mof102"
 
     read_wait_seconds: float = Field(default=5.0, gt=0, le=30)

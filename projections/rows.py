@@ -53,6 +53,8 @@ class CatalogueFilter:
     level1: str | None = None
     drafts_visible_to: str | None = None
     """None: no drafts; ``ALL_DRAFTS``: every draft; a department code: that department's."""
+    q: str | None = None
+    """Chinese substring search in the item's name and description (e.g. 养老)."""
 
 
 @dataclass(frozen=True)
