@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -9,9 +11,19 @@ from fastapi import FastAPI
 from api.auth import AuthConfig
 from api.deps import Services
 from api.errors import exception_handlers, problem_media_types
-from api.ports import CatalogueCommands
-from api.routers import catalogue_items, health
-from projections.readers import CatalogueReader, HistoryReader
+from api.ports import CatalogueCommands, CatalogueImporter, RegistryCommands
+from api.routers import agencies as agency_routes
+from api.routers import catalogue_import, catalogue_items, health
+from api.routers import departments as department_routes
+from api.routers import inbox as inbox_routes
+from domain.catalogue.importing import CatalogueImportRejectedError
+from projections.readers import (
+    AgencyReader,
+    CatalogueReader,
+    DepartmentReader,
+    HistoryReader,
+    InboxReader,
+)
 
 DESCRIPTION = """\
 政府职能转移与购买服务 — 目录、咨询、职能转移、购买服务的工作流与公开信息。
@@ -31,22 +43,48 @@ def create_app(
     commands: CatalogueCommands,
     catalogue: CatalogueReader,
     history: HistoryReader,
+    inbox: InboxReader,
+    registry: RegistryCommands,
+    departments: DepartmentReader,
+    agencies: AgencyReader,
     auth: AuthConfig,
     read_wait_seconds: float = 5.0,
+    clock: Callable[[], datetime] | None = None,
+    importer: CatalogueImporter | None = None,
 ) -> FastAPI:
-    """The HTTP API over the given command gateway and read views."""
+    """The HTTP API over the given command gateways and read views.
+
+    ``registry`` takes the committee's registry commands (departments, agencies and
+    experts); ``departments`` and ``agencies`` are their views.
+
+    ``clock`` gives the current moment (timezone-aware; the wall clock by default): it
+    decides what "today" is for due dates.
+    """
     if read_wait_seconds <= 0:
         raise ValueError(f"read_wait_seconds must be positive, got {read_wait_seconds}")
     app = GovflowAPI(
         title="govflow",
         description=DESCRIPTION,
         version="0.1.0",
-        exception_handlers=exception_handlers(),
+        exception_handlers={
+            **exception_handlers(),
+            CatalogueImportRejectedError: catalogue_import.import_rejected,
+        },
     )
     app.state.services = Services(
-        commands=commands, catalogue=catalogue, history=history, auth=auth,
-        read_wait_seconds=read_wait_seconds,
+        commands=commands, catalogue=catalogue, history=history, inbox=inbox,
+        registry=registry, departments=departments, agencies=agencies, auth=auth,
+        read_wait_seconds=read_wait_seconds, clock=clock or _wall_clock, importer=importer,
     )
     app.include_router(health.router)
+    # Before catalogue_items: its /{item_id} would take "import" and "export.xlsx".
+    app.include_router(catalogue_import.router)
     app.include_router(catalogue_items.router)
+    app.include_router(inbox_routes.router)
+    app.include_router(department_routes.router)
+    app.include_router(agency_routes.router)
     return app
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)

@@ -7,8 +7,10 @@ from the request, so nothing is built at import time and tests pass fakes in.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, cast
+from datetime import date, datetime
+from typing import Annotated, TypeVar, cast
 from uuid import uuid4
 
 from fastapi import Depends, Header, HTTPException, Query, Request
@@ -16,10 +18,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import AuthConfig, InvalidTokenError, decode_token
 from api.errors import ReadNotCaughtUpError
-from api.ports import CatalogueCommands
+from api.ports import CatalogueCommands, CatalogueImporter, RegistryCommands
 from domain.actors import Actor, Role
 from domain.aggregate import GovAggregate
-from projections.readers import CatalogueReader, CaughtUp, HistoryReader
+from domain.calendar import china_date
+from projections.readers import (
+    AgencyReader,
+    CatalogueReader,
+    CaughtUp,
+    DepartmentReader,
+    HistoryReader,
+    InboxReader,
+)
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,16 @@ class Services:
     commands: CatalogueCommands
     catalogue: CatalogueReader
     history: HistoryReader
+    inbox: InboxReader
+    registry: RegistryCommands
+    departments: DepartmentReader
+    agencies: AgencyReader
     auth: AuthConfig
     read_wait_seconds: float
+    clock: Callable[[], datetime]
+    """The current moment (timezone-aware); tests pass a clock they set."""
+    importer: CatalogueImporter | None = None
+    """The catalogue import (目录导入); without it, importing answers 503."""
 
 
 def get_services(request: Request) -> Services:
@@ -80,16 +98,33 @@ def current_actor(actor: OptionalActor) -> Actor:
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
-_DEPARTMENT = frozenset({Role.DEPARTMENT})
 
 
-def department_officer(actor: CurrentActor) -> Actor:
-    """A department officer (职能部门); the domain checks the same, this answers sooner."""
-    GovAggregate.check_role(actor, _DEPARTMENT, action="起草、修改、发布或撤回目录事项")
-    return actor
+def acting_as(roles: frozenset[Role], *, action: str) -> Callable[[Actor], Actor]:
+    """A dependency admitting only callers in ``roles``, refusing others with a Chinese 403.
 
+    The domain checks the same; the edge answers sooner, before any command is sent.
+    """
+
+    def check(actor: CurrentActor) -> Actor:
+        GovAggregate.check_role(actor, roles, action=action)
+        return actor
+
+    return check
+
+
+department_officer = acting_as(frozenset({Role.DEPARTMENT}), action="起草目录事项")
+"""A department officer (职能部门)."""
 
 DepartmentOfficer = Annotated[Actor, Depends(department_officer)]
+
+
+def china_today(services: ServicesDep) -> date:
+    """Today's date in China (Asia/Shanghai), by the app's clock."""
+    return china_date(services.clock())
+
+
+ChinaToday = Annotated[date, Depends(china_today)]
 
 
 # --- commands -------------------------------------------------------------------
@@ -100,6 +135,13 @@ def get_commands(services: ServicesDep) -> CatalogueCommands:
 
 
 Commands = Annotated[CatalogueCommands, Depends(get_commands)]
+
+
+def get_registry(services: ServicesDep) -> RegistryCommands:
+    return services.registry
+
+
+Registry = Annotated[RegistryCommands, Depends(get_registry)]
 
 
 def command_id(
@@ -121,6 +163,15 @@ def command_id(
 
 
 CommandId = Annotated[str, Depends(command_id)]
+
+
+# --- lists (keyset pagination, DESIGN.md §5a) ------------------------------------
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+PageCursor = Annotated[str | None, Query(description="上一页返回的 next_cursor")]
+PageLimit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数")]
 
 
 # --- reads that wait for a write ------------------------------------------------
@@ -150,5 +201,32 @@ async def history_reader(services: ServicesDep, after: ReadAfter = None) -> Hist
     return services.history
 
 
+async def inbox_reader(services: ServicesDep, after: ReadAfter = None) -> InboxReader:
+    """The inbox view, once it has caught up with ``?after=``."""
+    await _wait_for(services.inbox, after, services.read_wait_seconds)
+    return services.inbox
+
+
 Catalogue = Annotated[CatalogueReader, Depends(catalogue_reader)]
 History = Annotated[HistoryReader, Depends(history_reader)]
+Inbox = Annotated[InboxReader, Depends(inbox_reader)]
+
+
+ReaderT = TypeVar("ReaderT", bound=CaughtUp)
+
+
+def caught_up_view(
+    view_of: Callable[[Services], ReaderT],
+) -> Callable[[Services, int | None], Awaitable[ReaderT]]:
+    """A dependency giving a view once it has caught up with ``?after=``."""
+
+    async def reader(services: ServicesDep, after: ReadAfter = None) -> ReaderT:
+        view = view_of(services)
+        await _wait_for(view, after, services.read_wait_seconds)
+        return view
+
+    return reader
+
+
+Departments = Annotated[DepartmentReader, Depends(caught_up_view(lambda s: s.departments))]
+Agencies = Annotated[AgencyReader, Depends(caught_up_view(lambda s: s.agencies))]

@@ -40,6 +40,8 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
 class FieldError(BaseModel):
     field: str = Field(description="出错的字段，嵌套字段以点分隔，例如 classification.level1")
     message: str = Field(description="错误说明")
+    row: int | None = Field(default=None, description="导入文件中出错的行号（表头为第 1 行）")
+    column: str | None = Field(default=None, description="导入文件中出错的列，例如「目录年度」")
 
 
 class Problem(BaseModel):
@@ -97,6 +99,7 @@ _VALIDATION_MESSAGES: dict[str, str] = {
     "int_type": "必须是整数",
     "int_parsing": "必须是整数",
     "int_from_float": "必须是整数",
+    "fen_not_integer": "金额以分为单位，须为整数",
     "float_type": "必须是数字",
     "float_parsing": "必须是数字",
     "bool_type": "必须是 true 或 false",
@@ -139,8 +142,16 @@ def _field_error(error: Mapping[str, Any]) -> FieldError:
     if template is None:
         message = f"取值无效（{error.get('msg', '')}）"
     else:
-        message = template.format_map(error.get("ctx") or {})
+        message = template.format_map(_in_chinese(error.get("ctx") or {}))
     return FieldError(field=".".join(path), message=message)
+
+
+def _in_chinese(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    # pydantic lists choices in English ("'a', 'b' or 'c'"); a Chinese list uses 、.
+    expected = ctx.get("expected")
+    if not isinstance(expected, str):
+        return dict(ctx)
+    return {**ctx, "expected": expected.replace(" or ", ", ").replace(", ", "、")}
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> Response:
@@ -159,6 +170,7 @@ _HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     403: (ForbiddenError.__name__, ForbiddenError.title),
     404: (NotFoundError.__name__, NotFoundError.title),
     405: ("MethodNotAllowedError", "不支持此请求方法"),
+    413: ("FileTooLargeError", "上传的文件过大"),
 }
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 from uuid import UUID
 
 from domain.actors import Actor
+from domain.agency.commands import AppointExpert, DeclareAffiliations, EstablishAgency, RemoveExpert
 from domain.catalogue.commands import CommandResult, ItemFields
+from domain.catalogue.importing import ImportResult, ImportRow, RowError
+from domain.registry.commands import RegisterDepartment
 
 
 class CatalogueCommands(Protocol):
@@ -29,3 +34,60 @@ class CatalogueCommands(Protocol):
     async def withdraw(
         self, *, item_id: UUID, command_id: str, actor: Actor, reason: str
     ) -> CommandResult: ...
+
+    async def allocate_budget(
+        self, *, item_id: UUID, command_id: str, actor: Actor, fiscal_year: int, amount_fen: int
+    ) -> CommandResult: ...
+
+    async def refer(
+        self, *, item_id: UUID, command_id: str, actor: Actor, agency_id: UUID
+    ) -> CommandResult: ...
+
+    async def give_opinion(
+        self, *, item_id: UUID, command_id: str, actor: Actor, recommendation: str,
+        reasons: str, expert_ids: tuple[str, ...], organizations: tuple[str, ...],
+    ) -> CommandResult: ...
+
+    async def extend_referral(
+        self, *, item_id: UUID, command_id: str, actor: Actor, due_on: date, reason: str
+    ) -> CommandResult: ...
+
+    async def decide(
+        self, *, item_id: UUID, command_id: str, actor: Actor, mode: str, reason: str = "",
+        justification: str = "",
+    ) -> CommandResult: ...
+
+    async def review_retention(
+        self, *, item_id: UUID, command_id: str, actor: Actor, approved: bool, comment: str = ""
+    ) -> CommandResult: ...
+
+
+class CatalogueImporter(Protocol):
+    """The catalogue import (目录导入): a file's rows drafted as one batch, or none.
+
+    Raises ``CatalogueImportRejectedError`` listing every bad row (``unreadable`` ones
+    included); repeating a ``command_id`` returns the first answer, ``replayed``.
+    """
+
+    async def import_items(
+        self, *, command_id: str, actor: Actor, department: str, rows: Sequence[ImportRow],
+        unreadable: Sequence[RowError] = (),
+    ) -> ImportResult: ...
+
+
+class RegistryCommands(Protocol):
+    """The committee's registers: departments (登记部门), consulting agencies and experts.
+
+    Each raises a ``domain.errors.DomainError`` subclass when the command is refused;
+    repeating a ``command_id`` returns the first answer and records nothing.
+    """
+
+    async def register_department(self, command: RegisterDepartment) -> CommandResult: ...
+
+    async def establish_agency(self, command: EstablishAgency) -> CommandResult: ...
+
+    async def appoint_expert(self, command: AppointExpert) -> CommandResult: ...
+
+    async def declare_affiliations(self, command: DeclareAffiliations) -> CommandResult: ...
+
+    async def remove_expert(self, command: RemoveExpert) -> CommandResult: ...

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from eventsourcing.persistence import JSONTranscoder
 
+from domain.agency.service import AgencyService
+from domain.catalogue.importing import ImportService
 from domain.catalogue.service import CataloguePolicy, CatalogueService
-from domain.departments import BuiltinDepartments, DepartmentDirectory
+from domain.departments import DepartmentDirectory
+from domain.registry.service import RegistryDirectory, RegistryService
 from domain.transcodings import DateAsISO
 
 __all__ = ["CataloguePolicy", "GovflowApplication"]
 
 
-class GovflowApplication(CatalogueService):
+class GovflowApplication(CatalogueService, ImportService, RegistryService, AgencyService):
     """政府职能转移与购买服务 — every aggregate, one totally ordered log."""
 
     name = "govflow"
@@ -29,7 +32,8 @@ class GovflowApplication(CatalogueService):
         catalogue_policy: CataloguePolicy | None = None,
     ) -> None:
         super().__init__(env)
-        self.departments: DepartmentDirectory = departments or BuiltinDepartments()
+        # The committee's registry, unless a test passes its own directory.
+        self.departments: DepartmentDirectory = departments or RegistryDirectory(self)
         self.catalogue_policy = catalogue_policy or CataloguePolicy()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

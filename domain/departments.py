@@ -1,7 +1,8 @@
 """Departments (职能部门) that may keep a catalogue.
 
-Until the committee's registry exists, this built-in list of Jiangmen departments
-serves as the directory; the application takes any ``DepartmentDirectory``.
+The committee's registry (``domain.registry``) is the application's directory; the
+built-in list of Jiangmen departments below is what ``govflow demo`` registers.
+The application takes any ``DepartmentDirectory``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,14 @@ class DepartmentDirectory(Protocol):
 REGION_NAMES: dict[str, str] = {
     "440700": "江门市",
     "440703": "蓬江区",
+    "440704": "江海区",
+    "440705": "新会区",
     "440781": "台山市",
+    "440783": "开平市",
+    "440784": "鹤山市",
+    "440785": "恩平市",
 }
+"""Jiangmen and its county-level divisions, by administrative division code."""
 PILOT_REGIONS = frozenset({"440703", "440781"})
 
 
@@ -73,7 +80,8 @@ def require_department(directory: DepartmentDirectory, code: str) -> Department:
     department = directory.get(code)
     if department is None:
         raise UnknownDepartmentError(
-            f"部门代码 {code!r} 未登记；请使用已登记的部门代码，例如 440700-MZJ（江门市民政局）",
+            f"部门代码 {code!r} 未登记；请使用市社工委已登记的部门代码（例如 440700-MZJ），"
+            f"或请市社工委先登记该部门",
             field="department",
         )
     return department

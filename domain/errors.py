@@ -6,7 +6,8 @@ an edge (HTTP, Temporal) reports it; the class name is the error's stable ``code
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
 
 
 class DomainError(Exception):
@@ -22,6 +23,15 @@ class DomainError(Exception):
     @property
     def code(self) -> str:
         return type(self).__name__
+
+    def extras(self) -> dict[str, Any]:
+        """What else the error carries across a boundary, JSON-ready (most carry nothing)."""
+        return {}
+
+    @classmethod
+    def rebuild(cls, detail: str, *, field: str | None, extras: Mapping[str, Any]) -> Self:
+        """The error again, from its detail, field and :meth:`extras`."""
+        return cls(detail, field=field)
 
 
 class InvalidCommandError(DomainError):
@@ -69,6 +79,10 @@ class InvalidDepartmentCodeError(InvalidCommandError):
 
 class DepartmentAlreadyRegisteredError(ConflictError):
     """A department with this code is registered already."""
+
+
+class DepartmentNotFoundError(NotFoundError):
+    """No registered department has this code."""
 
 
 class UnknownClassificationError(InvalidCommandError):
@@ -151,7 +165,8 @@ class BudgetAmountError(InvalidCommandError):
 
 
 class OtherAgencyError(ForbiddenError):
-    """An agency acted on an item referred to another agency."""
+    """An agency acted outside its scope: on an item referred to another agency, or on
+    another agency's experts."""
 
 
 class OtherDepartmentError(ForbiddenError):
@@ -171,6 +186,10 @@ class AgencyNotFoundError(NotFoundError):
 
 class AgencyNotActiveError(ConflictError):
     """The consulting agency has been dissolved."""
+
+
+class ExpertAlreadyAppointedError(ConflictError):
+    """An expert with this id is appointed to the agency already."""
 
 
 class ExpertNotInAgencyError(InvalidCommandError):
@@ -199,6 +218,8 @@ def error_class(code: str) -> type[DomainError]:
     return DomainError
 
 
-def rebuild_error(code: str, detail: str, field: str | None = None) -> DomainError:
+def rebuild_error(
+    code: str, detail: str, field: str | None = None, extras: Mapping[str, Any] | None = None
+) -> DomainError:
     """An error equal to the one that was raised on the other side of a boundary."""
-    return error_class(code)(detail, field=field)
+    return error_class(code).rebuild(detail, field=field, extras=extras or {})

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.aggregate import GovAggregate
 from domain.catalogue.commands import CommandResult
-from domain.errors import NotFoundError
+from domain.errors import DomainError, NotFoundError
 
 TAggregate = TypeVar("TAggregate", bound=GovAggregate)
 
@@ -57,18 +57,27 @@ class ServiceBase(Application[UUID]):
     def _create(
         self, cls: type[TAggregate], aggregate_id: UUID, command_id: str,
         create: Callable[[], TAggregate],
+        taken: Callable[[TAggregate], DomainError] | None = None,
     ) -> CommandResult:
-        """Create an aggregate whose id follows from the command; a repeat is answered."""
+        """Create an aggregate whose id follows from the command; a repeat is answered.
+
+        ``taken`` is the refusal when another command created the aggregate already (an id
+        that follows from a natural key); it is raised after ``create``'s own guards.
+        """
         existing = self._get_or_none(cls, aggregate_id)
         if existing is not None and existing.has_applied(command_id):
             return self._replayed(existing, command_id)
         aggregate = create()
+        if existing is not None and taken is not None:
+            raise taken(existing)
         try:
             recordings = self.save(aggregate)
         except IntegrityError:
             fresh = self._get_or_none(cls, aggregate_id)
             if fresh is not None and fresh.has_applied(command_id):
                 return self._replayed(fresh, command_id)
+            if fresh is not None and taken is not None:
+                raise taken(fresh) from None
             raise
         return self._result(aggregate, recordings)
 

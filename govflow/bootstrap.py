@@ -19,14 +19,31 @@ from api.app import create_app
 from api.auth import AuthConfig
 from domain.application import CataloguePolicy, GovflowApplication
 from domain.catalogue.classification import CLASSIFICATION_SETS
+from domain.catalogue.item import DayBasis
 from govflow.settings import Settings
+from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
+from projections.departments import DepartmentsProjection
 from projections.history import HistoryProjection
+from projections.inbox import InboxProjection
 from projections.registry import PROJECTIONS, open_view
 from projections.runners import start_runners
 from workflows.converter import DATA_CONVERTER
+from workflows.deadlines import DeadlinePolicy
 from workflows.gateway import CatalogueGateway
+from workflows.import_gateway import CatalogueImportGateway
+from workflows.registry_gateway import RegistryGateway
 from workflows.worker import build_worker
+
+
+def deadline_policy(settings: Settings) -> DeadlinePolicy:
+    """The deadline settings every catalogue item's workflow starts with."""
+    return DeadlinePolicy(
+        publicity_day_basis=DayBasis(settings.publicity_day_basis),
+        referral_days=settings.referral_days,
+        referral_day_basis=DayBasis(settings.referral_day_basis),
+        reminder_fraction=settings.reminder_fraction,
+    )
 
 
 def catalogue_policy(settings: Settings) -> CataloguePolicy:
@@ -102,12 +119,17 @@ def build_api(settings: Settings, client: Client) -> FastAPI:
     policy = catalogue_policy(settings)
     gateway = CatalogueGateway(
         client, task_queue=settings.task_queue, publicity_days=settings.publicity_days,
-        level1_classes=policy.level1_classes,
+        level1_classes=policy.level1_classes, deadlines=deadline_policy(settings),
     )
     return create_app(
         commands=gateway,
         catalogue=build_view(settings, CatalogueProjection),
         history=build_view(settings, HistoryProjection),
+        inbox=build_view(settings, InboxProjection),
+        registry=RegistryGateway(client, task_queue=settings.task_queue),
+        departments=build_view(settings, DepartmentsProjection),
+        agencies=build_view(settings, AgenciesProjection),
         auth=auth_config(settings),
         read_wait_seconds=settings.read_wait_seconds,
+        importer=CatalogueImportGateway(client, task_queue=settings.task_queue),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
+import httpx
 import typer
 
 from api.auth import issue_token
@@ -101,7 +102,8 @@ async def _run_projector(settings: Settings) -> None:
 @projections_app.command("rebuild")
 def rebuild_projections(
     name: Annotated[
-        str | None, typer.Argument(help="投影名称（catalogue、history）；省略则全部重建")
+        str | None, typer.Argument(
+            help=f"投影名称（{'、'.join(p.name for p in PROJECTIONS)}）；省略则全部重建")
     ] = None,
 ) -> None:
     """Rebuild read models from position 0 (stop the projector first)."""
@@ -138,6 +140,33 @@ def token(
         raise typer.BadParameter(f"角色 {role.value} 需要 --{role.value} 指定其范围")
     typer.echo(issue_token(auth_config(settings), role=role, scope=scope,
                            user=user or f"dev-{role.value}"))
+
+
+@app.command()
+def demo(
+    url: Annotated[str | None, typer.Option(
+        help="运行中的 govflow API 地址；默认为 http://<GOVFLOW_API_HOST>:<GOVFLOW_API_PORT>",
+    )] = None,
+) -> None:
+    """Register the built-in Jiangmen departments and a consulting agency with three experts
+    in a running govflow (`govflow dev`), through its API; running it again adds nothing."""
+    from govflow.demo import DEMO_USER, DemoError, seed
+
+    settings = Settings()
+    token = issue_token(auth_config(settings), role=Role.COMMITTEE, scope=None, user=DEMO_USER)
+    base_url = url or f"http://{settings.api_host}:{settings.api_port}"
+
+    async def run() -> None:
+        async with httpx.AsyncClient(
+            base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
+            await seed(client, echo=typer.echo)
+
+    try:
+        asyncio.run(run())
+    except DemoError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=1) from None
 
 
 def main() -> None:

@@ -9,16 +9,34 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from domain.agency.agency import ConsultingAgency
 from domain.catalogue.item import CatalogueItem
 from domain.catalogue.numbering import CatalogueNumbering
+from domain.registry.departments import RegisteredDepartment
 
 ITEM_DRAFTED: type[Any] = CatalogueItem.Drafted  # type: ignore[attr-defined]
 ITEM_REVISED: type[Any] = CatalogueItem.Revised  # type: ignore[attr-defined]
 ITEM_PUBLISHED: type[Any] = CatalogueItem.Published  # type: ignore[attr-defined]
 ITEM_PUBLICITY_CLOSED: type[Any] = CatalogueItem.PublicityClosed  # type: ignore[attr-defined]
 ITEM_WITHDRAWN: type[Any] = CatalogueItem.Withdrawn  # type: ignore[attr-defined]
+ITEM_VERSION_PUBLISHED: type[Any] = CatalogueItem.VersionPublished  # type: ignore[attr-defined]
+ITEM_BUDGET_ALLOCATED: type[Any] = CatalogueItem.BudgetAllocated  # type: ignore[attr-defined]
+ITEM_REFERRED: type[Any] = CatalogueItem.Referred  # type: ignore[attr-defined]
+ITEM_REFERRAL_REMINDED: type[Any] = CatalogueItem.ReferralReminded  # type: ignore[attr-defined]
+ITEM_REFERRAL_ESCALATED: type[Any] = CatalogueItem.ReferralEscalated  # type: ignore[attr-defined]
+ITEM_REFERRAL_EXTENDED: type[Any] = CatalogueItem.ReferralExtended  # type: ignore[attr-defined]
+ITEM_OPINION_GIVEN: type[Any] = CatalogueItem.OpinionGiven  # type: ignore[attr-defined]
+ITEM_DECIDED: type[Any] = CatalogueItem.Decided  # type: ignore[attr-defined]
+ITEM_RETENTION_REVIEWED: type[Any] = CatalogueItem.RetentionReviewed  # type: ignore[attr-defined]
 NUMBERING_STARTED: type[Any] = CatalogueNumbering.Started  # type: ignore[attr-defined]
 NUMBERING_ISSUED: type[Any] = CatalogueNumbering.Issued  # type: ignore[attr-defined]
+DEPARTMENT_REGISTERED: type[Any] = RegisteredDepartment.Registered  # type: ignore[attr-defined]
+AGENCY_ESTABLISHED: type[Any] = ConsultingAgency.Established  # type: ignore[attr-defined]
+EXPERT_APPOINTED: type[Any] = ConsultingAgency.ExpertAppointed  # type: ignore[attr-defined]
+AFFILIATIONS_DECLARED: type[Any] = (
+    ConsultingAgency.AffiliationsDeclared  # type: ignore[attr-defined]
+)
+EXPERT_REMOVED: type[Any] = ConsultingAgency.ExpertRemoved  # type: ignore[attr-defined]
 
 
 def event_values(event: Any) -> dict[str, Any]:

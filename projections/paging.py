@@ -23,8 +23,12 @@ def decode_cursor(cursor: str) -> str:
     except (binascii.Error, UnicodeError, ValueError):
         key = ""
     if not key:
-        raise InvalidCursorError(
-            f"分页游标 {cursor!r} 无效；请使用上一页返回的 next_cursor，或不带游标从第一页开始",
-            field="cursor",
-        )
+        raise invalid_cursor(cursor)
     return key
+
+
+def invalid_cursor(cursor: str) -> InvalidCursorError:
+    return InvalidCursorError(
+        f"分页游标 {cursor!r} 无效；请使用上一页返回的 next_cursor，或不带游标从第一页开始",
+        field="cursor",
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 from uuid import UUID
 
-from projections.rows import CatalogueFilter, CatalogueItemRow, HistoryEntry, Page
+from projections.register_rows import AgencyDetail, DepartmentFilter, DepartmentRow
+from projections.rows import CatalogueFilter, CatalogueItemRow, HistoryEntry, InboxEntry, Page
 
 
 class CaughtUp(Protocol):
@@ -25,3 +27,31 @@ class CatalogueReader(CaughtUp, Protocol):
 
 class HistoryReader(CaughtUp, Protocol):
     def history(self, entity_id: UUID) -> list[HistoryEntry]: ...
+
+
+class InboxReader(CaughtUp, Protocol):
+    def inbox(
+        self, *, role: str, scope: str | None, today: date, cursor: str | None, limit: int
+    ) -> Page[InboxEntry]:
+        """The tasks waiting on ``role`` in ``scope`` (department code, agency id; None for
+        the committee), soonest due first (undated last), flagged due-soon and overdue as
+        of ``today``."""
+        ...
+
+
+class DepartmentReader(CaughtUp, Protocol):
+    def get_department(self, code: str) -> DepartmentRow | None: ...
+
+    def list_departments(
+        self, filters: DepartmentFilter, *, cursor: str | None, limit: int
+    ) -> Page[DepartmentRow]:
+        """Registered departments in code order."""
+        ...
+
+
+class AgencyReader(CaughtUp, Protocol):
+    def get_agency(self, agency_id: UUID) -> AgencyDetail | None: ...
+
+    def list_agencies(self, *, cursor: str | None, limit: int) -> Page[AgencyDetail]:
+        """Agencies with their experts, in the order they were established."""
+        ...

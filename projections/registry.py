@@ -9,8 +9,15 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.projection import Projection
 from eventsourcing.utils import Environment
 
+from projections.agencies import AgenciesProjection, PostgresAgenciesView, SQLiteAgenciesView
 from projections.catalogue import CatalogueProjection, PostgresCatalogueView, SQLiteCatalogueView
+from projections.departments import (
+    DepartmentsProjection,
+    PostgresDepartmentsView,
+    SQLiteDepartmentsView,
+)
 from projections.history import HistoryProjection, PostgresHistoryView, SQLiteHistoryView
+from projections.inbox import InboxProjection, PostgresInboxView, SQLiteInboxView
 from projections.views import TrackedView
 
 
@@ -24,6 +31,9 @@ class Registration:
 REGISTRATIONS: tuple[Registration, ...] = (
     Registration(CatalogueProjection, SQLiteCatalogueView, PostgresCatalogueView),
     Registration(HistoryProjection, SQLiteHistoryView, PostgresHistoryView),
+    Registration(InboxProjection, SQLiteInboxView, PostgresInboxView),
+    Registration(DepartmentsProjection, SQLiteDepartmentsView, PostgresDepartmentsView),
+    Registration(AgenciesProjection, SQLiteAgenciesView, PostgresAgenciesView),
 )
 
 PROJECTIONS: tuple[type[Projection[Any]], ...] = tuple(

@@ -22,11 +22,13 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
+from projections.search import SearchTerm
+
 Kind = Literal["uuid", "text", "int", "bool", "date", "datetime", "json"]
 
 _KINDS: dict[Any, Kind] = {
     UUID: "uuid", str: "text", int: "int", bool: "bool", date: "date",
-    datetime: "datetime", dict: "json",
+    datetime: "datetime", dict: "json", list: "json",
 }
 
 
@@ -62,6 +64,8 @@ class Table:
     key: str
     unique: tuple[str, ...] = ()
     indexes: tuple[tuple[str, ...], ...] = ()
+    text_search: str | None = None
+    """A column of ``projections.search`` tokens for the database's full-text index."""
 
     @cached_property
     def columns(self) -> tuple[Column, ...]:
@@ -80,6 +84,12 @@ class Table:
         params = ", ".join(f":{name}" for name in values)
         return f"INSERT INTO {{table}} ({names}) VALUES ({params})"
 
+    def upsert_sql(self, values: Mapping[str, Any]) -> str:
+        """Insert the row, or update the one with the same key (both databases say it so)."""
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in values
+                                if name != self.key)
+        return f"{self.insert_sql(values)} ON CONFLICT ({self.key}) DO UPDATE SET {assignments}"
+
     def update_sql(self, values: Mapping[str, Any]) -> str:
         """Update the row whose key is the ``:key`` parameter."""
         assignments = ", ".join(f"{name} = :{name}" for name in values)
@@ -90,9 +100,25 @@ class Dialect(ABC):
     """How one database names tables, takes parameters and stores each kind of value."""
 
     types: ClassVar[Mapping[Kind, str]]
+    explain: ClassVar[str]
+    """What asks the database for a statement's query plan."""
+    plan_column: ClassVar[str]
+    """The column of the plan's rows that describes each step."""
 
     @abstractmethod
     def qualified(self, table: str) -> str: ...
+
+    @abstractmethod
+    def text_search_statements(self, table: Table, column: str) -> list[str]:
+        """What indexes ``column`` of ``table`` for full-text search."""
+
+    @abstractmethod
+    def text_match(self, table: Table, column: str) -> str:
+        """A condition on the rows of ``table`` whose ``column`` matches ``:search``."""
+
+    @abstractmethod
+    def text_query(self, terms: Sequence[SearchTerm]) -> str:
+        """The ``:search`` parameter that finds every one of ``terms``."""
 
     @abstractmethod
     def placeholders(self, statement: str) -> str:
@@ -142,7 +168,13 @@ class Dialect(ABC):
             f"ON {name} ({', '.join(cols)})"
             for cols in table.indexes
         ]
+        if table.text_search is not None:
+            statements += self.text_search_statements(table, table.text_search)
         return statements
+
+    def drop_statements(self, table: Table) -> list[str]:
+        """Drop the table with its indexes (a rebuild creates it anew)."""
+        return [f"DROP TABLE IF EXISTS {self.qualified(table.name)}"]
 
 
 def json_ready(value: Any) -> Any:
@@ -165,9 +197,46 @@ class SQLiteDialect(Dialect):
         "uuid": "TEXT", "text": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT",
         "datetime": "TEXT", "json": "TEXT",
     }
+    explain = "EXPLAIN QUERY PLAN"
+    plan_column = "detail"
 
     def qualified(self, table: str) -> str:
         return table
+
+    # Full-text search: an FTS5 index over the table (external content, kept in step by
+    # triggers), whose rowids are the table's integer key.
+
+    def text_search_statements(self, table: Table, column: str) -> list[str]:
+        if table.kind_of(table.key) != "int":
+            raise TypeError(f"{table.name}: FTS5 needs an integer key, not {table.key}")
+        t, fts, key = table.name, f"{table.name}_fts", table.key
+        add = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{key}, new.{column});"
+        remove = (f"INSERT INTO {fts}({fts}, rowid, {column}) "
+                  f"VALUES ('delete', old.{key}, old.{column});")
+        return [
+            # unicode61 keeps every token whole (CJK letters are token characters);
+            # prefix='1' indexes first characters for one-character queries.
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column}, content='{t}', "
+            f"content_rowid='{key}', tokenize='unicode61', prefix='1')",
+            f"CREATE TRIGGER IF NOT EXISTS {t}_inserted AFTER INSERT ON {t} BEGIN {add} END",
+            f"CREATE TRIGGER IF NOT EXISTS {t}_deleted AFTER DELETE ON {t} BEGIN {remove} END",
+            f"CREATE TRIGGER IF NOT EXISTS {t}_updated AFTER UPDATE ON {t} "
+            f"BEGIN {remove} {add} END",
+        ]
+
+    def drop_statements(self, table: Table) -> list[str]:
+        fts = [f"DROP TABLE IF EXISTS {table.name}_fts"] if table.text_search else []
+        return fts + super().drop_statements(table)
+
+    def text_match(self, table: Table, column: str) -> str:
+        fts = f"{table.name}_fts"
+        return f"{table.key} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :search)"
+
+    def text_query(self, terms: Sequence[SearchTerm]) -> str:
+        return " AND ".join(
+            f'"{term.tokens[0]}"*' if term.prefix else f'"{" ".join(term.tokens)}"'
+            for term in terms
+        )
 
     def placeholders(self, statement: str) -> str:
         return statement
@@ -198,6 +267,8 @@ class PostgresDialect(Dialect):
         "uuid": "uuid", "text": "text", "int": "bigint", "bool": "boolean", "date": "date",
         "datetime": "timestamptz", "json": "jsonb",
     }
+    explain = "EXPLAIN"
+    plan_column = "QUERY PLAN"
     _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
     def __init__(self, schema: str) -> None:
@@ -208,6 +279,27 @@ class PostgresDialect(Dialect):
 
     def placeholders(self, statement: str) -> str:
         return self._PLACEHOLDER.sub(r"%(\1)s", statement.replace("%", "%%"))
+
+    # Full-text search: a GIN index over the tokens as a tsvector.  The 'simple'
+    # configuration keeps every token as it is (no stemming, no stop words), and the
+    # tokens hold only letters and digits, which its parser leaves whole.
+
+    def _vector(self, column: str) -> str:
+        return f"to_tsvector('simple'::regconfig, {column})"
+
+    def text_search_statements(self, table: Table, column: str) -> list[str]:
+        return [f"CREATE INDEX IF NOT EXISTS {table.name}_{column}_gin "
+                f"ON {self.qualified(table.name)} USING gin ({self._vector(column)})"]
+
+    def text_match(self, table: Table, column: str) -> str:
+        return f"{self._vector(column)} @@ to_tsquery('simple'::regconfig, :search)"
+
+    def text_query(self, terms: Sequence[SearchTerm]) -> str:
+        return " & ".join(
+            f"'{term.tokens[0]}':*" if term.prefix
+            else "(" + " <-> ".join(f"'{token}'" for token in term.tokens) + ")"
+            for term in terms
+        )
 
     def encode(self, kind: Kind, value: Any) -> Any:
         return Jsonb(json_ready(value)) if kind == "json" else value

@@ -108,10 +108,18 @@ class TrackedView(TrackingRecorder, ABC):
                 self._track(c, batch.last)
 
     def reset(self) -> None:
-        """Empty the view and forget how far it got, in one transaction (for a rebuild)."""
+        """Empty the view and forget how far it got, in one transaction (for a rebuild).
+
+        The tables are dropped and created anew, so that a rebuild also brings a view
+        whose tables an older version created up to the current columns and indexes.
+        """
         with self._transaction(commit=True) as c:
+            for table in reversed(self.tables):
+                for statement in self.dialect.drop_statements(table):
+                    c.execute(statement)
             for table in self.tables:
-                self._execute(c, table, "DELETE FROM {table}", {})
+                for statement in self.dialect.create_statements(table):
+                    c.execute(statement)
             tracking = self.dialect.qualified(self.tracking_table_name)
             c.execute(
                 self.dialect.placeholders(f"DELETE FROM {tracking} WHERE application_name = :app"),
@@ -139,8 +147,19 @@ class TrackedView(TrackingRecorder, ABC):
 
     def _select(self, table: Table, sql: str, params: Mapping[str, Any]) -> list[Any]:
         with self._transaction(commit=False) as c:
-            self._execute(c, table, sql, params)
-            return [self.dialect.row(table, row) for row in c.fetchall()]
+            return self._fetch(c, table, sql, params)
+
+    def _fetch(self, c: SqlCursor, table: Table, sql: str, params: Mapping[str, Any]
+               ) -> list[Any]:
+        """Rows of ``table`` read in an open transaction (a write that depends on them)."""
+        self._execute(c, table, sql, params)
+        return [self.dialect.row(table, row) for row in c.fetchall()]
+
+    def _plan(self, table: Table, sql: str, params: Mapping[str, Any]) -> str:
+        """How the database would run a read: which indexes it uses, one step a line."""
+        with self._transaction(commit=False) as c:
+            self._execute(c, table, f"{self.dialect.explain} {sql}", params)
+            return "\n".join(str(row[self.dialect.plan_column]) for row in c.fetchall())
 
     def _execute(self, c: SqlCursor, table: Table, sql: str, params: Mapping[str, Any]) -> None:
         c.execute(self.dialect.statement(table, sql), self.dialect.params(table, params))

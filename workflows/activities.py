@@ -11,10 +11,17 @@ from temporalio import activity
 
 from domain.application import GovflowApplication
 from domain.catalogue.commands import (
+    AllocateBudget,
     ClosePublicity,
     CommandResult,
+    DecideCatalogueItem,
     DraftCatalogueItem,
+    ExtendReferral,
+    GiveOpinion,
     PublishCatalogueItem,
+    ReferCatalogueItem,
+    ReferralStep,
+    ReviewRetention,
     ReviseCatalogueItem,
     WithdrawCatalogueItem,
 )
@@ -52,6 +59,46 @@ class CatalogueActivities:
     def withdraw_catalogue_item(self, command: WithdrawCatalogueItem) -> CommandResult:
         with refusals_as_failures():
             return self._application.withdraw_catalogue_item(command)
+
+    @activity.defn
+    def allocate_catalogue_item_budget(self, command: AllocateBudget) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.allocate_catalogue_item_budget(command)
+
+    @activity.defn
+    def refer_catalogue_item(self, command: ReferCatalogueItem) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.refer_catalogue_item(command)
+
+    @activity.defn
+    def remind_catalogue_item_referral(self, command: ReferralStep) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.remind_catalogue_item_referral(command)
+
+    @activity.defn
+    def escalate_catalogue_item_referral(self, command: ReferralStep) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.escalate_catalogue_item_referral(command)
+
+    @activity.defn
+    def extend_catalogue_item_referral(self, command: ExtendReferral) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.extend_catalogue_item_referral(command)
+
+    @activity.defn
+    def give_catalogue_item_opinion(self, command: GiveOpinion) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.give_catalogue_item_opinion(command)
+
+    @activity.defn
+    def decide_catalogue_item(self, command: DecideCatalogueItem) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.decide_catalogue_item(command)
+
+    @activity.defn
+    def review_catalogue_item_retention(self, command: ReviewRetention) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.review_catalogue_item_retention(command)
 
     @activity.defn
     def describe_catalogue_item(self, request: DescribeCatalogueItem) -> CatalogueItemState:

@@ -15,14 +15,20 @@ from temporalio.worker import Worker
 
 from domain.application import GovflowApplication
 from workflows.activities import CatalogueActivities
+from workflows.catalogue_import import CatalogueImportWorkflow
 from workflows.catalogue_item import CatalogueItemWorkflow
+from workflows.command import COMMAND_WORKFLOWS
+from workflows.deadlines import compute_deadline
+from workflows.import_activities import CatalogueImportActivities
+from workflows.registry_activities import RegistryActivities
 
-WORKFLOWS: Sequence[type] = (CatalogueItemWorkflow,)
+WORKFLOWS: Sequence[type] = (CatalogueItemWorkflow, CatalogueImportWorkflow, *COMMAND_WORKFLOWS)
 
 
 def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
     """Every activity, bound to ``application``."""
     catalogue = CatalogueActivities(application)
+    registry = RegistryActivities(application)
     return [
         catalogue.draft_catalogue_item,
         catalogue.revise_catalogue_item,
@@ -30,6 +36,21 @@ def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
         catalogue.close_catalogue_item_publicity,
         catalogue.withdraw_catalogue_item,
         catalogue.describe_catalogue_item,
+        catalogue.allocate_catalogue_item_budget,
+        catalogue.refer_catalogue_item,
+        catalogue.remind_catalogue_item_referral,
+        catalogue.escalate_catalogue_item_referral,
+        catalogue.extend_catalogue_item_referral,
+        catalogue.give_catalogue_item_opinion,
+        catalogue.decide_catalogue_item,
+        catalogue.review_catalogue_item_retention,
+        compute_deadline,
+        CatalogueImportActivities(application).import_catalogue_items,
+        registry.register_department,
+        registry.establish_agency,
+        registry.appoint_expert,
+        registry.declare_affiliations,
+        registry.remove_expert,
     ]
 
 

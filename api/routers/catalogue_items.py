@@ -1,4 +1,4 @@
-"""/catalogue-items: the catalogue (建立目录, DESIGN.md §3.1).
+"""/catalogue-items: the catalogue (建立目录, DESIGN.md §3.1) and its pipeline steps (§3.2).
 
 Writes go to the command gateway (workflows); reads come from the catalogue and history
 views.  Refusals are domain errors, which ``api.errors`` turns into problems.
@@ -7,48 +7,107 @@ views.  Refusals are domain errors, which ``api.errors`` turns into problems.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import StringConstraints
 
 from api.deps import (
+    DEFAULT_LIMIT,
     Catalogue,
     CommandId,
     Commands,
+    CurrentActor,
     DepartmentOfficer,
     History,
     OptionalActor,
+    PageCursor,
+    PageLimit,
+    acting_as,
 )
 from api.errors import problem_responses
+from api.ports import CatalogueCommands
+from api.routers.common import NO_TOKEN_NEEDED as _NO_TOKEN_NEEDED
+from api.routers.common import READ_PROBLEMS as _READ_PROBLEMS
+from api.routers.common import WRITE_PROBLEMS as _WRITE_PROBLEMS
 from api.schemas.catalogue import (
+    BudgetRequest,
     CatalogueItemCreate,
-    CatalogueItemPublic,
+    CatalogueItemOut,
     CatalogueItemsPublic,
     CatalogueItemUpdate,
     CommandAccepted,
+    DecisionRequest,
     HistoryEntryPublic,
+    OpinionRequest,
+    ReferralExtensionRequest,
+    ReferralRequest,
+    RetentionReviewRequest,
+    StepRequest,
     WithdrawRequest,
+    item_out,
 )
-from api.visibility import drafts_visible_to, may_see
-from domain.actors import Actor
+from api.visibility import drafts_visible_to, may_see, sees_internal
+from domain.actors import Actor, Role
+from domain.catalogue.commands import CommandResult
 from domain.catalogue.item import ItemStatus
-from domain.errors import CatalogueItemNotFoundError
+from domain.errors import CatalogueItemNotFoundError, DomainError
 from projections.readers import CatalogueReader
 from projections.rows import CatalogueFilter, CatalogueItemRow
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
+SEARCH_MAX = 50
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SEARCH_MAX)]
+"""``?q=``: trimmed first (full-width spaces too), then at most ``SEARCH_MAX`` characters."""
 
 router = APIRouter(prefix="/catalogue-items", tags=["catalogue-items"])
 
-_WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
-_READ_PROBLEMS = problem_responses(401, 404, 422, 503)
-# Reads are public: a token is optional (it only reveals drafts).
-_NO_TOKEN_NEEDED: dict[str, Any] = {"security": [{}]}
 
 
 # --- writes ---------------------------------------------------------------------
+
+
+ItemCommand = Callable[..., Awaitable[CommandResult]]
+
+
+@dataclass(frozen=True)
+class ItemStep:
+    """A command on one item: which item, who gives it, under which command id."""
+
+    item_id: UUID
+    actor: Actor
+    command_id: str
+
+    async def accept(self, command: ItemCommand, body: StepRequest | None = None,
+                     **arguments: Any) -> CommandAccepted:
+        """Give ``command`` with the body's fields (and ``arguments``); a refusal that names a
+        field names it as the body does."""
+        if body is not None:
+            arguments.update(body.arguments())
+        try:
+            result = await command(
+                item_id=self.item_id, command_id=self.command_id, actor=self.actor, **arguments
+            )
+        except DomainError as error:
+            renamed = body.domain_fields.get(error.field or "") if body else None
+            if renamed is None:
+                raise
+            raise type(error)(error.detail, field=renamed) from None
+        return CommandAccepted.from_result(result)
+
+
+def item_step(item_id: UUID, actor: CurrentActor, command_id: CommandId) -> ItemStep:
+    return ItemStep(item_id=item_id, actor=actor, command_id=command_id)
+
+
+Step = Annotated[ItemStep, Depends(item_step)]
+
+
+def only(*roles: Role, action: str) -> list[Any]:
+    """Route dependencies admitting ``roles`` only, refusing others with a Chinese 403."""
+    return [Depends(acting_as(frozenset(roles), action=action))]
 
 
 @router.post("", status_code=201, responses=problem_responses(401, 403, 422))
@@ -67,37 +126,76 @@ async def draft_catalogue_item(
     return CommandAccepted.from_result(result)
 
 
-@router.put("/{item_id}", responses=_WRITE_PROBLEMS)
+@router.put("/{item_id}", responses=_WRITE_PROBLEMS,
+            dependencies=only(Role.DEPARTMENT, action="修改目录事项"))
 async def revise_catalogue_item(
-    item_id: UUID, body: CatalogueItemUpdate, actor: DepartmentOfficer, commands: Commands,
-    command_id: CommandId,
+    body: CatalogueItemUpdate, step: Step, commands: Commands,
 ) -> CommandAccepted:
-    """修改目录事项草稿 (revise a draft)."""
-    result = await commands.revise(
-        item_id=item_id, command_id=command_id, actor=actor, fields=body.to_fields()
-    )
-    return CommandAccepted.from_result(result)
+    """修改目录事项 (revise a draft, or republish a published, not yet referred item)."""
+    return await step.accept(commands.revise, fields=body.to_fields())
 
 
-@router.post("/{item_id}/publish", responses=_WRITE_PROBLEMS)
-async def publish_catalogue_item(
-    item_id: UUID, actor: DepartmentOfficer, commands: Commands, command_id: CommandId,
-) -> CommandAccepted:
+@router.post("/{item_id}/publish", responses=_WRITE_PROBLEMS,
+             dependencies=only(Role.DEPARTMENT, action="发布目录事项"))
+async def publish_catalogue_item(step: Step, commands: Commands) -> CommandAccepted:
     """发布目录事项并开始公示 (publish a draft and open its publicity period)."""
-    result = await commands.publish(item_id=item_id, command_id=command_id, actor=actor)
-    return CommandAccepted.from_result(result)
+    return await step.accept(commands.publish)
 
 
-@router.post("/{item_id}/withdraw", responses=_WRITE_PROBLEMS)
+@router.post("/{item_id}/withdraw", responses=_WRITE_PROBLEMS,
+             dependencies=only(Role.DEPARTMENT, action="撤回目录事项"))
 async def withdraw_catalogue_item(
-    item_id: UUID, body: WithdrawRequest, actor: DepartmentOfficer, commands: Commands,
-    command_id: CommandId,
+    body: WithdrawRequest, step: Step, commands: Commands,
 ) -> CommandAccepted:
     """撤回目录事项 (withdraw an item, giving the reason)."""
-    result = await commands.withdraw(
-        item_id=item_id, command_id=command_id, actor=actor, reason=body.reason
+    return await step.accept(commands.withdraw, reason=body.reason)
+
+
+# The pipeline steps (DESIGN.md §3.1–3.2) differ only in these; one endpoint serves them all.
+
+
+@dataclass(frozen=True)
+class PipelineStep:
+    """``POST /catalogue-items/{item_id}/<path>``: ``role`` gives ``command`` with ``body``."""
+
+    path: str
+    body: type[StepRequest]
+    role: Role
+    command: str
+    """The name of the gateway's method (``CatalogueCommands``)."""
+
+
+PIPELINE_STEPS = (
+    PipelineStep("budget", BudgetRequest, Role.FINANCE, "allocate_budget"),
+    PipelineStep("referral", ReferralRequest, Role.DEPARTMENT, "refer"),
+    PipelineStep("opinion", OpinionRequest, Role.AGENCY, "give_opinion"),
+    PipelineStep("referral/extension", ReferralExtensionRequest, Role.COMMITTEE, "extend_referral"),
+    PipelineStep("decision", DecisionRequest, Role.DEPARTMENT, "decide"),
+    PipelineStep("retention-review", RetentionReviewRequest, Role.COMMITTEE, "review_retention"),
+)
+
+
+def _add_pipeline_step(pipeline_step: PipelineStep) -> None:
+    if not hasattr(CatalogueCommands, pipeline_step.command):
+        raise LookupError(f"CatalogueCommands has no command {pipeline_step.command!r}")
+
+    async def endpoint(body: StepRequest, step: Step, commands: Commands) -> CommandAccepted:
+        return await step.accept(getattr(commands, pipeline_step.command), body)
+
+    # FastAPI reads the body's schema from the annotation: each step's own.
+    endpoint.__annotations__ = {**endpoint.__annotations__, "body": pipeline_step.body}
+    name = f"{pipeline_step.command}_catalogue_item"
+    endpoint.__name__ = name
+    router.add_api_route(
+        f"/{{item_id}}/{pipeline_step.path}", endpoint, methods=["POST"], name=name,
+        summary=pipeline_step.body.action, description=pipeline_step.body.__doc__,
+        responses=_WRITE_PROBLEMS,
+        dependencies=only(pipeline_step.role, action=pipeline_step.body.action),
     )
-    return CommandAccepted.from_result(result)
+
+
+for _pipeline_step in PIPELINE_STEPS:
+    _add_pipeline_step(_pipeline_step)
 
 
 # --- reads ----------------------------------------------------------------------
@@ -111,25 +209,30 @@ async def list_catalogue_items(
     catalogue_year: Annotated[int | None, Query(description="目录年度")] = None,
     status: Annotated[ItemStatus | None, Query(description="状态")] = None,
     level1: Annotated[str | None, Query(description="一级分类")] = None,
-    cursor: Annotated[str | None, Query(description="上一页返回的 next_cursor")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数")] = DEFAULT_LIMIT,
+    q: Annotated[SearchText | None, Query(
+        description=f"按事项名称和说明检索（中文子串，例如「养老」；首尾空白不计，"
+        f"不超过 {SEARCH_MAX} 个字符）",
+    )] = None,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_LIMIT,
 ) -> CatalogueItemsPublic:
-    """列出目录事项 (list catalogue items; drafts only for their department and the committee)."""
+    """列出、检索目录事项 (list and search; drafts only for their department and the committee)."""
     filters = CatalogueFilter(
         department=department, catalogue_year=catalogue_year,
         status=status.value if status else None, level1=level1,
-        drafts_visible_to=drafts_visible_to(actor),
+        drafts_visible_to=drafts_visible_to(actor), q=q or None,
     )
     page = await asyncio.to_thread(catalogue.list_items, filters, cursor=cursor, limit=limit)
-    return CatalogueItemsPublic.from_page(page)
+    return CatalogueItemsPublic.from_page(page, internal=lambda row: sees_internal(actor, row))
 
 
 @router.get("/{item_id}", responses=_READ_PROBLEMS, openapi_extra=_NO_TOKEN_NEEDED)
 async def get_catalogue_item(
     item_id: UUID, actor: OptionalActor, catalogue: Catalogue,
-) -> CatalogueItemPublic:
-    """查看目录事项 (one catalogue item)."""
-    return CatalogueItemPublic.from_row(await _visible_item(catalogue, item_id, actor))
+) -> CatalogueItemOut:
+    """查看目录事项 (one catalogue item; internal fields only for the item's circle)."""
+    row = await _visible_item(catalogue, item_id, actor)
+    return item_out(row, sees_internal(actor, row))
 
 
 @router.get("/{item_id}/history", responses=_READ_PROBLEMS, openapi_extra=_NO_TOKEN_NEEDED)

@@ -1,12 +1,14 @@
-"""Schemas every resource shares: times, accepted commands, history."""
+"""Schemas every resource shares: times, money, accepted commands, history."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from domain.actors import ROLE_LABELS
 from domain.calendar import CHINA_TZ
@@ -23,6 +25,28 @@ def _in_china(moment: datetime) -> datetime:
 
 ChinaDateTime = Annotated[datetime, AfterValidator(_in_china)]
 """A moment shown in Asia/Shanghai time (+08:00)."""
+
+
+def same_named(row: Any, schema: type[BaseModel]) -> dict[str, Any]:
+    """The values of a row (a dataclass) for the schema's fields named as the row's."""
+    return {f.name: getattr(row, f.name) for f in fields(row) if f.name in schema.model_fields}
+
+
+def _whole_fen(value: Any) -> Any:
+    # Money is integer fen (DESIGN.md §3): 12.5 or "1250" are refused, not rounded or parsed.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("fen_not_integer", "an amount is a whole number of fen")
+    return value
+
+
+Fen = Annotated[int, BeforeValidator(_whole_fen)]
+"""An amount of money in fen (分), accepted only as a JSON integer."""
+
+
+def yuan(fen: int) -> str:
+    """An amount in fen as people read it in yuan: 123456 → "1,234.56"."""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
 
 
 class CommandAccepted(BaseModel):

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
+from domain.actors import Actor
 from domain.agency.agency import ConsultingAgency
 from domain.aggregate import aggregate_id_for
 from domain.catalogue.classification import MOF_102_LEVEL1, Classification
@@ -28,14 +27,10 @@ from domain.catalogue.commands import (
     WithdrawCatalogueItem,
 )
 from domain.catalogue.item import CatalogueItem, DayBasis
-from domain.catalogue.numbering import CatalogueNumbering
+from domain.catalogue.numbering import CatalogueNumbering, retry_numbering
 from domain.departments import DepartmentDirectory, require_department
 from domain.errors import AgencyNotFoundError, CatalogueItemNotFoundError
 from domain.services import ServiceBase
-
-# Concurrent drafts in one region and year race for the same numbering version;
-# the loser re-reads and tries again.
-_NUMBERING_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -60,35 +55,30 @@ class CatalogueService(ServiceBase):
         if existing is not None:
             return self._replayed(existing, cmd.command_id)
         department = require_department(self.departments, cmd.department)
-        f = cmd.fields
-        numbering_id = CatalogueNumbering.create_id(department.region_code, f.catalogue_year)
-        for attempt in range(_NUMBERING_ATTEMPTS):
-            numbering = self._get_or_none(CatalogueNumbering, numbering_id)
-            if numbering is None:
-                numbering = CatalogueNumbering(
-                    command_id=cmd.command_id, actor=cmd.actor.as_dict(),
-                    region_code=department.region_code, year=f.catalogue_year,
-                )
-            code = numbering.next_code()
-            item = CatalogueItem.draft(
-                code=code, command_id=cmd.command_id, actor=cmd.actor,
-                department=department.code, name=f.name, description=f.description,
-                catalogue_year=f.catalogue_year, classification=_classification(f),
-                nature=f.nature, provincial_listed=f.provincial_listed,
-                negative_list=f.negative_list, level1_set=self.catalogue_policy.level1_classes,
+        year = cmd.fields.catalogue_year
+        actor = cmd.actor.as_dict()
+
+        def attempt() -> CommandResult:
+            numbering = CatalogueNumbering.resume(
+                self._get_or_none(CatalogueNumbering,
+                                  CatalogueNumbering.create_id(department.region_code, year)),
+                command_id=cmd.command_id, actor=actor, region_code=department.region_code,
+                year=year,
             )
-            numbering.issue(command_id=cmd.command_id, actor=cmd.actor.as_dict(), code=code)
-            try:
-                recordings = self.save(item, numbering)
-            except IntegrityError:
-                if self._get_or_none(CatalogueItem, item_id) is not None:
-                    # The same command committed concurrently (a retried activity).
-                    return self._replayed(self.repository.get(item_id), cmd.command_id)
-                if attempt == _NUMBERING_ATTEMPTS - 1:
-                    raise
-                continue
-            return self._result(item, recordings)
-        raise AssertionError("unreachable")  # pragma: no cover
+            code = numbering.next_code()
+            item = draft_from_fields(
+                cmd.fields, code=code, command_id=cmd.command_id, actor=cmd.actor,
+                department=department.code, level1_set=self.catalogue_policy.level1_classes,
+            )
+            numbering.issue(command_id=cmd.command_id, actor=actor, code=code)
+            return self._result(item, self.save(item, numbering))
+
+        def committed() -> CommandResult | None:
+            # The same command committed concurrently (a retried activity).
+            item = self._get_or_none(CatalogueItem, item_id)
+            return None if item is None else self._replayed(item, cmd.command_id)
+
+        return retry_numbering(attempt, committed=committed)
 
     def revise_catalogue_item(self, cmd: ReviseCatalogueItem) -> CommandResult:
         """修改目录事项: a draft in place, a published item as a new version (重新公示)."""
@@ -241,3 +231,17 @@ def _item_not_found(item_id: UUID) -> CatalogueItemNotFoundError:
 
 def _classification(fields: ItemFields) -> Classification:
     return Classification(fields.level1, fields.level2, fields.level3)
+
+
+def draft_from_fields(
+    fields: ItemFields, *, code: str, command_id: str, actor: Actor, department: str,
+    level1_set: tuple[str, ...],
+) -> CatalogueItem:
+    """A new draft item with the fields a department wrote (drafting and importing alike)."""
+    return CatalogueItem.draft(
+        code=code, command_id=command_id, actor=actor, department=department,
+        name=fields.name, description=fields.description,
+        catalogue_year=fields.catalogue_year, classification=_classification(fields),
+        nature=fields.nature, provincial_listed=fields.provincial_listed,
+        negative_list=fields.negative_list, level1_set=level1_set,
+    )

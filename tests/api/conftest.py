@@ -1,19 +1,36 @@
-"""The API over fakes: the real domain in memory behind the gateway, views that follow it."""
+"""The API over fakes: the real domain in memory behind the gateway, views that follow it.
+
+And, for the tests that ask for ``stack``, the API on the real stack.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.auth import AuthConfig
 from domain.actors import Role
-from tests.api.fakes import FakeCatalogueCommands, FakeViews, in_memory_application
-from tests.api.helpers import CZJ, MZJ, READ_WAIT_SECONDS, Tokens
+from tests.api.fakes import (
+    Agency,
+    FakeCatalogueCommands,
+    FakeClock,
+    FakeInbox,
+    FakeViews,
+    establish_agency,
+    in_memory_application,
+)
+from tests.api.helpers import CZJ, MZJ, READ_WAIT_SECONDS, Pipeline, Tokens
+from tests.api.import_fakes import FakeCatalogueImporter
+from tests.api.real_stack import Stack, real_stack
+from tests.api.registry_fakes import FakeRegistryCommands, FollowingRegisters
+from tests.workflows.harness import start_time_skipping
 
 
 @pytest.fixture
@@ -46,10 +63,44 @@ def views(gateway_and_views: tuple[FakeCatalogueCommands, FakeViews]) -> FakeVie
 
 
 @pytest.fixture
-def app(gateway: FakeCatalogueCommands, views: FakeViews, auth_config: AuthConfig) -> FastAPI:
+def inbox() -> FakeInbox:
+    return FakeInbox()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """01:00 on 23 March 2027 in Jiangmen, while it is still 22 March in UTC."""
+    return FakeClock(datetime(2027, 3, 22, 17, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def importer(gateway: FakeCatalogueCommands) -> FakeCatalogueImporter:
+    return FakeCatalogueImporter(gateway.application)
+
+
+@pytest.fixture
+def registry(gateway: FakeCatalogueCommands) -> FakeRegistryCommands:
+    return FakeRegistryCommands(gateway.application)
+
+
+@pytest.fixture
+def registers(gateway: FakeCatalogueCommands, tmp_path: Path) -> Iterator[FollowingRegisters]:
+    """The departments and agencies views, following the fake gateway's application."""
+    following = FollowingRegisters(gateway.application, tmp_path / "registers.sqlite3")
+    yield following
+    following.close()
+
+
+@pytest.fixture
+def app(
+    gateway: FakeCatalogueCommands, views: FakeViews, inbox: FakeInbox, clock: FakeClock,
+    auth_config: AuthConfig, importer: FakeCatalogueImporter, registry: FakeRegistryCommands,
+    registers: FollowingRegisters,
+) -> FastAPI:
     return create_app(
-        commands=gateway, catalogue=views, history=views, auth=auth_config,
-        read_wait_seconds=READ_WAIT_SECONDS,
+        commands=gateway, catalogue=views, history=views, inbox=inbox, auth=auth_config,
+        read_wait_seconds=READ_WAIT_SECONDS, clock=clock, importer=importer,
+        registry=registry, departments=registers.departments, agencies=registers.agencies,
     )
 
 
@@ -80,3 +131,50 @@ def finance(tokens: Tokens) -> dict[str, str]:
 @pytest.fixture
 def committee(tokens: Tokens) -> dict[str, str]:
     return tokens.headers(Role.COMMITTEE, user="liu.committee")
+
+
+@pytest.fixture
+def agency(gateway: FakeCatalogueCommands) -> Agency:
+    """江门市政府职能转移咨询委员会, with its experts 陈明 (affiliated) and 林芳."""
+    return establish_agency(gateway.application)
+
+
+@pytest.fixture
+def other_agency(gateway: FakeCatalogueCommands) -> Agency:
+    return establish_agency(gateway.application, name="江门市社会组织发展咨询中心")
+
+
+@pytest.fixture
+def agency_staff(tokens: Tokens, agency: Agency) -> dict[str, str]:
+    return tokens.headers(Role.AGENCY, agency.scope, user="he.agency")
+
+
+@pytest.fixture
+def other_agency_staff(tokens: Tokens, other_agency: Agency) -> dict[str, str]:
+    return tokens.headers(Role.AGENCY, other_agency.scope, user="xu.agency")
+
+
+@pytest.fixture
+def pipeline(
+    client: httpx.AsyncClient, gateway: FakeCatalogueCommands, agency: Agency,
+    officer: dict[str, str], agency_staff: dict[str, str], finance: dict[str, str],
+) -> Pipeline:
+    return Pipeline(client=client, gateway=gateway, agency=agency, officer=officer,
+                    agency_staff=agency_staff, finance=finance)
+
+
+# --- the real stack (tests.api.real_stack) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test module's own: skipping days must not wait on
+    workflows that other modules' tests left behind without a worker."""
+    async with await start_time_skipping() as environment:
+        yield environment
+
+
+@pytest.fixture
+async def stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Stack]:
+    async with real_stack(env, tmp_path) as running:
+        yield running

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import httpx
 
 from api.auth import AuthConfig, issue_token
 from domain.actors import Role
+from tests.api.fakes import Agency, FakeCatalogueCommands
 
 MZJ = "440700-MZJ"
 CZJ = "440700-CZJ"
@@ -79,6 +82,92 @@ async def publish_item(
     assert response.status_code == 200, response.text
     accepted: dict[str, Any] = response.json()
     return accepted
+
+
+def opinion_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "recommendation": "委托",
+        "reasons": "辖区内已有多家社会组织具备承接能力",
+        "expert_ids": ["expert-2"],
+        "organizations": ["江门市养老服务协会"],
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass
+class Pipeline:
+    """Takes 江门市民政局's items along the pipeline over HTTP, one stage at a time.
+
+    The agency recommends 委托 (entrustment) unless told otherwise.
+    """
+
+    client: httpx.AsyncClient
+    gateway: FakeCatalogueCommands
+    agency: Agency
+    officer: dict[str, str]
+    agency_staff: dict[str, str]
+    finance: dict[str, str]
+
+    async def step(
+        self, item_id: str, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> httpx.Response:
+        return await self.client.post(f"/catalogue-items/{item_id}/{path}", json=body,
+                                      headers=headers)
+
+    async def done(
+        self, item_id: str, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> dict[str, Any]:
+        response = await self.step(item_id, path, body, headers)
+        assert response.status_code == 200, response.text
+        accepted: dict[str, Any] = response.json()
+        return accepted
+
+    async def drafted(self, **overrides: Any) -> str:
+        return str((await draft_item(self.client, self.officer, **overrides))["id"])
+
+    async def published(self, **overrides: Any) -> str:
+        item_id = await self.drafted(**overrides)
+        await publish_item(self.client, self.officer, item_id)
+        return item_id
+
+    async def publicity_closed(self, **overrides: Any) -> str:
+        item_id = await self.published(**overrides)
+        self.gateway.close_publicity(UUID(item_id))
+        return item_id
+
+    async def referred(self, **overrides: Any) -> str:
+        item_id = await self.publicity_closed(**overrides)
+        await self.done(item_id, "referral", {"agency_id": self.agency.scope}, self.officer)
+        return item_id
+
+    async def with_opinion(self, recommendation: str = "委托", **overrides: Any) -> str:
+        item_id = await self.referred(**overrides)
+        await self.done(item_id, "opinion", opinion_body(recommendation=recommendation),
+                        self.agency_staff)
+        return item_id
+
+    async def budgeted(self, item_id: str, amount_fen: int = 50_000_000) -> None:
+        await self.done(item_id, "budget", {"fiscal_year": 2027, "amount_fen": amount_fen},
+                        self.finance)
+
+    async def retention_pending(self) -> str:
+        """Decided 保留 against a 委托 opinion, on an item the provincial decision lists."""
+        item_id = await self.with_opinion(provincial_listed=True)
+        await self.done(item_id, "decision", RETAIN_DECISION, self.officer)
+        return item_id
+
+    async def item(self, item_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+        response = await self.client.get(f"/catalogue-items/{item_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        shown: dict[str, Any] = response.json()
+        return shown
+
+
+RETAIN_DECISION = {
+    "mode": "保留", "reason": "本市尚无具备承接能力的社会组织",
+    "justification": "该职能涉及特殊人群安全，须由民政部门直接承担",
+}
 
 
 def field_errors(response: httpx.Response) -> dict[str, str]:

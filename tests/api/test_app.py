@@ -9,8 +9,9 @@ from api.app import create_app
 from api.auth import AuthConfig
 from domain.actors import Actor
 from domain.catalogue.commands import CommandResult, ItemFields
-from tests.api.fakes import FakeCatalogueCommands, FakeViews
+from tests.api.fakes import FakeCatalogueCommands, FakeInbox, FakeViews
 from tests.api.helpers import PROBLEM_JSON, item_body
+from tests.api.registry_fakes import FakeRegistryCommands, FollowingRegisters
 
 
 class BrokenCommands(FakeCatalogueCommands):
@@ -39,10 +40,11 @@ async def test_unknown_path_returns_404_problem_in_chinese(client: httpx.AsyncCl
 
 async def test_unexpected_failure_returns_500_problem_without_internals(
     gateway: FakeCatalogueCommands, views: FakeViews, auth_config: AuthConfig,
-    officer: dict[str, str],
+    officer: dict[str, str], registry: FakeRegistryCommands, registers: FollowingRegisters,
 ) -> None:
     app = create_app(commands=BrokenCommands(gateway.application), catalogue=views,
-                     history=views, auth=auth_config)
+                     history=views, inbox=FakeInbox(), auth=auth_config, registry=registry,
+                     departments=registers.departments, agencies=registers.agencies)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://govflow.test") as client:
         response = await client.post("/catalogue-items", json=item_body(), headers=officer)

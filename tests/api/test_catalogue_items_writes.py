@@ -153,18 +153,21 @@ async def test_publish_published_item_returns_409_with_domain_detail(
     }
 
 
-async def test_revise_published_item_returns_409(
+async def test_revise_published_item_publishes_new_version_with_new_publicity(
     client: httpx.AsyncClient, officer: dict[str, str]
 ) -> None:
     accepted = await draft_item(client, officer)
     await publish_item(client, officer, accepted["id"])
 
     response = await client.put(
-        f"/catalogue-items/{accepted['id']}", json=item_body(), headers=officer
+        f"/catalogue-items/{accepted['id']}", json=item_body(name="社区养老助餐服务"),
+        headers=officer,
     )
 
-    assert response.status_code == 409
-    assert "只有草稿可以修改" in response.json()["detail"]
+    assert response.status_code == 200, response.text
+    item = (await client.get(f"/catalogue-items/{accepted['id']}")).json()
+    assert (item["name"], item["catalogue_version"]) == ("社区养老助餐服务", 2)
+    assert (item["status"], item["publicity_starts_on"]) == ("publicity", "2027-03-12")
 
 
 async def test_withdraw_withdrawn_item_returns_409(

@@ -1,32 +1,26 @@
 """The API on the real stack: HTTP → Temporal workflow → event store → projections → HTTP.
 
-Runs on the time-skipping server, so the 7-day publicity period ends without waiting.
+Runs on the time-skipping server, so the 7-day publicity period ends without waiting.  The
+API's clock is set to the server's time whenever a test skips days, so that its "today"
+(due soon, overdue) is the workflows' today.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
-from pathlib import Path
+from collections.abc import Callable
+from datetime import UTC, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import AuthConfig, issue_token
 from domain.actors import Role
-from domain.application import GovflowApplication
-from projections.catalogue import CatalogueProjection
-from projections.history import HistoryProjection
-from projections.registry import open_view
-from projections.runners import start_runners, stop_runners
-from tests.workflows.harness import catalogue_worker, start_time_skipping
+from domain.calendar import china_date
+from tests.api.real_stack import Stack, officer
+from tests.api.real_stack import headers as _headers
 
-AUTH = AuthConfig(secret="real-stack-tests-secret-0123456789abcdef", issuer="govflow",
-                  ttl=timedelta(hours=1))
 NEW_ITEM = {
     "name": "居家养老服务",
     "description": "为辖区老年人提供上门照料服务",
@@ -37,42 +31,9 @@ NEW_ITEM = {
 }
 
 
-def officer(department: str = "440700-MZJ") -> dict[str, str]:
-    token = issue_token(AUTH, role=Role.DEPARTMENT, scope=department, user="li.wei")
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture(scope="module")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of this module's own: skipping days must not wait on
-    workflows other tests left behind without a worker."""
-    async with await start_time_skipping() as environment:
-        yield environment
-
-
 @pytest.fixture
-async def http(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    store = {
-        "PERSISTENCE_MODULE": "govflow.sqlite_persistence",
-        "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
-        "SQLITE_POLL_SECONDS": "0.05",
-        "CATALOGUE_SQLITE_DBNAME": str(tmp_path / "views.sqlite3"),
-        "HISTORY_SQLITE_DBNAME": str(tmp_path / "views.sqlite3"),
-    }
-    application = GovflowApplication(store)
-    runners = start_runners(env=store, uses_postgres=False)
-    views: list[Any] = [open_view(p, env=store, uses_postgres=False)
-                        for p in (CatalogueProjection, HistoryProjection)]
-    try:
-        async with catalogue_worker(env, application) as gateway:
-            app = create_app(commands=gateway, catalogue=views[0], history=views[1], auth=AUTH,
-                             read_wait_seconds=10)
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://govflow") as c:
-                yield c
-    finally:
-        stop_runners(runners)
-        application.close()
+def http(stack: Stack) -> httpx.AsyncClient:
+    return stack.http
 
 
 async def test_publish_through_http_item_closes_publicity_by_itself_after_seven_days(
@@ -127,15 +88,82 @@ async def test_publish_by_other_department_is_refused_through_the_workflow(
     assert "440700-CZJ" in refused.json()["detail"]
 
 
+async def test_catalogue_pipeline_through_http_from_draft_to_purchase_decision(
+    stack: Stack, env: WorkflowEnvironment
+) -> None:
+    http, agency = stack.http, stack.agency
+    agency_staff = _headers(Role.AGENCY, agency.scope, "he.agency")
+    created = await http.post("/catalogue-items", json=NEW_ITEM, headers=officer())
+    assert created.status_code == 201, created.text
+    item_id = created.json()["id"]
+    await _done(http, f"/catalogue-items/{item_id}/publish", None, officer())
+    await _skip(stack, env, days=8)
+    await _eventually_status(http, item_id, "publicity_closed")
+
+    referred_on = china_date(stack.clock.now)
+    referred = await _done(http, f"/catalogue-items/{item_id}/referral",
+                           {"agency_id": agency.scope}, officer())
+    await _skip(stack, env, days=12)
+
+    # 12 of the 15 days have passed by the end of today: due soon from tomorrow, 00:00.
+    waiting = await http.get("/inbox", headers=agency_staff,
+                             params={"after": referred["notification_id"]})
+    [task] = waiting.json()["data"]
+    assert (task["kind_label"], task["link"]) == ("待出具咨询意见", f"/catalogue-items/{item_id}")
+    assert (task["due_on"], task["due_soon_on"]) == (
+        str(referred_on + timedelta(days=15)), str(referred_on + timedelta(days=13)))
+    assert (task["due_soon"], task["overdue"], task["reminded"]) == (False, False, False)
+    await _skip(stack, env, days=1)
+    reminded = await _eventually(
+        http, "/inbox", lambda page: page["data"][0]["reminded"], agency_staff)
+    assert [(t["due_soon"], t["overdue"]) for t in reminded["data"]] == [(True, False)]
+
+    await _done(http, f"/catalogue-items/{item_id}/opinion", {
+        "recommendation": "购买服务", "reasons": "辖区内已有多家社会组织具备承接能力",
+        "expert_ids": ["expert-2"], "organizations": ["江门市养老服务协会"],
+    }, agency_staff)
+    finance = _headers(Role.FINANCE, None, "zhao.finance")
+    await _done(http, f"/catalogue-items/{item_id}/budget",
+                {"fiscal_year": 2027, "amount_fen": 50_000_000}, finance)
+    decided = await _done(http, f"/catalogue-items/{item_id}/decision", {"mode": "购买服务"},
+                          officer())
+
+    item = (await http.get(f"/catalogue-items/{item_id}",
+                           params={"after": decided["notification_id"]})).json()
+    assert (item["status"], item["status_label"]) == ("decided", "已决定")
+    assert (item["decision_mode"], item["opinion_experts"]) == ("购买服务", ["林芳"])
+    assert (item["agency_name"], item["budget_yuan"]) == (agency.name, "500,000.00")
+    after_opinion = await http.get("/inbox", headers=agency_staff,
+                                   params={"after": decided["notification_id"]})
+    assert after_opinion.json()["data"] == []
+
+
+async def _done(
+    http: httpx.AsyncClient, path: str, body: dict[str, Any] | None, headers: dict[str, str]
+) -> Any:
+    response = await http.post(path, json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _skip(stack: Stack, env: WorkflowEnvironment, *, days: int) -> None:
+    """Skip days on the server, and move the API's clock along."""
+    await env.sleep(timedelta(days=days))
+    stack.clock.now = (await env.get_current_time()).astimezone(UTC)
+
+
 async def _eventually_status(http: httpx.AsyncClient, item_id: str, status: str) -> Any:
     return await _eventually(http, f"/catalogue-items/{item_id}",
                              lambda shown: shown["status"] == status)
 
 
-async def _eventually(http: httpx.AsyncClient, path: str, done: Callable[[Any], bool]) -> Any:
+async def _eventually(
+    http: httpx.AsyncClient, path: str, done: Callable[[Any], bool],
+    headers: dict[str, str] | None = None,
+) -> Any:
     # The timer fires in the worker with no write of ours to wait for: poll the read.
     for _ in range(100):
-        body = (await http.get(path)).json()
+        body = (await http.get(path, headers=headers)).json()
         if done(body):
             return body
         await asyncio.sleep(0.1)

@@ -8,8 +8,11 @@ import pytest
 from domain.actors import Actor, Role
 from domain.application import GovflowApplication
 from domain.catalogue.commands import ItemFields
+from tests.seed import register_departments
 
 OFFICER = Actor(user="li.wei", role=Role.DEPARTMENT, scope="440700-MZJ")
+DEPARTMENTS = ("440700-MZJ", "440700-CZJ", "440703-MZJ")
+"""The departments the ``app`` fixture registers (one event each) before a test drafts."""
 
 
 @pytest.fixture
@@ -18,6 +21,7 @@ def app(tmp_path: Path) -> Iterator[GovflowApplication]:
         env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
              "SQLITE_DBNAME": str(tmp_path / "events.sqlite3")}
     )
+    register_departments(application, *DEPARTMENTS)
     yield application
     application.close()
 

@@ -34,13 +34,15 @@ from domain.errors import (
     UnknownDepartmentError,
     UnknownNatureError,
 )
-from tests.domain.conftest import OFFICER, item_fields
+from tests.domain.conftest import DEPARTMENTS, OFFICER, item_fields
+from tests.seed import register_departments
 
 PUBLISHED_AT = datetime(2027, 3, 3, 2, 0, tzinfo=UTC)
 
 
 def event_count(app: GovflowApplication) -> int:
-    return app.recorder.max_notification_id() or 0
+    """Events recorded besides the departments the ``app`` fixture registered."""
+    return (app.recorder.max_notification_id() or 0) - len(DEPARTMENTS)
 
 
 def draft(app: GovflowApplication, command_id: str = "draft-1", **fields: object) -> CommandResult:
@@ -183,6 +185,7 @@ def test_draft_guangdong_class_accepted_when_guangdong_set_is_active(tmp_path: o
         env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
         catalogue_policy=CataloguePolicy(level1_classes=GUANGDONG_LEVEL1),
     )
+    register_departments(app, *DEPARTMENTS)
     result = draft(app, level1="社会事务服务")
 
     assert app.get_catalogue_item(result.aggregate_id).classification.level1 == "社会事务服务"

@@ -1,8 +1,12 @@
-"""The README walk-through on a real `govflow dev`: create, publish, read, restart, read again."""
+"""The README walk-through on a real `govflow dev`: register, create, publish, read, restart,
+read again; and `govflow demo` against it, twice."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,9 +18,16 @@ from tests.e2e.conftest import E2E_SECRET, DevProcess
 pytestmark = pytest.mark.e2e
 
 
+AUTH = AuthConfig(secret=E2E_SECRET, issuer="govflow", ttl=timedelta(hours=1))
+
+
 def officer_headers(department: str = "440700-MZJ") -> dict[str, str]:
-    token = issue_token(AuthConfig(secret=E2E_SECRET, issuer="govflow", ttl=timedelta(hours=1)),
-                        role=Role.DEPARTMENT, scope=department, user="li.wei")
+    token = issue_token(AUTH, role=Role.DEPARTMENT, scope=department, user="li.wei")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def committee_headers() -> dict[str, str]:
+    token = issue_token(AUTH, role=Role.COMMITTEE, scope=None, user="zhou.committee")
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -33,6 +44,13 @@ NEW_ITEM = {
 def test_dev_created_and_published_item_survives_restart(govflow_dev: DevProcess) -> None:
     govflow_dev.start()
     with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
+        unregistered = http.post("/catalogue-items", json=NEW_ITEM, headers=officer_headers())
+        assert unregistered.status_code == 422, unregistered.text
+        assert unregistered.json()["type"] == "UnknownDepartmentError"
+        registered = http.post("/departments", json={"code": "440700-MZJ", "name": "江门市民政局"},
+                               headers=committee_headers())
+        assert registered.status_code == 201, registered.text
+
         created = http.post("/catalogue-items", json=NEW_ITEM, headers=officer_headers())
         assert created.status_code == 201, created.text
         item_id = created.json()["id"]
@@ -64,4 +82,44 @@ def test_dev_created_and_published_item_survives_restart(govflow_dev: DevProcess
         twice = http.post(f"/catalogue-items/{item_id}/publish", headers=officer_headers())
         assert twice.status_code == 409, twice.text
         assert twice.json()["type"] == "ItemAlreadyPublishedError"
+    assert govflow_dev.stop() == 0
+
+
+def run_demo(dev: DevProcess) -> subprocess.CompletedProcess[str]:
+    """`govflow demo` as the README says to run it, beside the running `govflow dev`."""
+    govflow = Path(sys.executable).parent / "govflow"
+    return subprocess.run([str(govflow), "demo", "--url", dev.base_url], env=dev.env(),
+                          capture_output=True, text=True, timeout=180, check=False)
+
+
+def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
+    govflow_dev.start()
+    first = run_demo(govflow_dev)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert govflow_dev.stop() == 0
+    govflow_dev.start()  # the second run meets a restarted system
+
+    again = run_demo(govflow_dev)
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    lines = first.stdout.splitlines()
+    assert again.stdout.splitlines() == lines
+    assert lines[0] == "部门 440700-MZJ 江门市民政局：已登记"
+    assert lines[-1] == "完成：部门 14 个，咨询服务机构 1 个，专家 3 名"
+    with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
+        # 14 departments, one agency and three experts: 18 events, and nothing since.
+        probe = http.post("/departments", json={"code": "440783-MZJ", "name": "开平市民政局"},
+                          headers=committee_headers())
+        assert probe.status_code == 201, probe.text
+        assert probe.json()["notification_id"] == 19
+        after = {"after": probe.json()["notification_id"], "limit": 200}
+        departments = http.get("/departments", params=after).json()["data"]
+        (agency,) = http.get("/agencies", params=after).json()["data"]
+        history = http.get(f"/agencies/{agency['id']}/history", params=after).json()
+    assert len(departments) == 15
+    assert [d["code"] for d in departments if d["pilot"]] == [
+        "440703-CZJ", "440703-MZJ", "440781-CZJ", "440781-MZJ"]
+    assert agency["name"] == "江门市政府职能转移咨询委员会"
+    assert [e["name"] for e in agency["experts"]] == ["陈明", "林芳", "黄伟"]
+    assert [e["event_label"] for e in history] == ["设立咨询服务机构"] + ["聘任专家"] * 3
     assert govflow_dev.stop() == 0

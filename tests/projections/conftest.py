@@ -1,7 +1,8 @@
-"""Event stores on SQLite files and on PostgreSQL, and a department writing to them.
+"""Event stores on SQLite files and on PostgreSQL, and the people writing to them.
 
 Each PostgreSQL test gets a fresh schema in the session's database, so tests never
-see each other's events, views or tracking records.
+see each other's events, views or tracking records.  Every store starts with the
+departments of ``DEPARTMENTS`` registered (drafting needs a registered department).
 """
 
 from __future__ import annotations
@@ -21,18 +22,27 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.actors import SYSTEM_ACTOR, Actor, Role
+from domain.agency.agency import ConsultingAgency
 from domain.application import GovflowApplication
 from domain.catalogue.commands import (
+    AllocateBudget,
     ClosePublicity,
     CommandResult,
+    DecideCatalogueItem,
     DraftCatalogueItem,
+    ExtendReferral,
+    GiveOpinion,
     PublishCatalogueItem,
+    ReferCatalogueItem,
+    ReferralStep,
+    ReviewRetention,
     ReviseCatalogueItem,
     WithdrawCatalogueItem,
 )
-from projections.registry import open_view
+from projections.registry import PROJECTIONS, open_view
 from projections.runners import start_runners, stop_runners
 from tests.domain.conftest import item_fields
+from tests.seed import register_departments
 
 MZJ = "440700-MZJ"
 CZJ = "440700-CZJ"
@@ -40,7 +50,19 @@ OFFICERS = {
     MZJ: Actor(user="li.wei", role=Role.DEPARTMENT, scope=MZJ),
     CZJ: Actor(user="chen.jing", role=Role.DEPARTMENT, scope=CZJ),
 }
+
+
+def officer(department: str) -> Actor:
+    return OFFICERS.get(department) or Actor(user="officer", role=Role.DEPARTMENT,
+                                             scope=department)
+
+DEPARTMENTS = (MZJ, CZJ)
+COMMITTEE = Actor(user="zhou.min", role=Role.COMMITTEE)
+FINANCE = Actor(user="qian.li", role=Role.FINANCE)
 PUBLISHED_AT = datetime(2027, 3, 3, 2, 0, tzinfo=UTC)
+REFERRED_AT = datetime(2027, 3, 12, 2, 0, tzinfo=UTC)
+DUE_ON = date(2027, 3, 27)
+REMIND_ON = date(2027, 3, 24)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -90,19 +112,19 @@ class Store:
 
     def draft(self, department: str = MZJ, **fields: Any) -> CommandResult:
         return self.app.draft_catalogue_item(DraftCatalogueItem(
-            command_id=self._command_id(), actor=OFFICERS[department], department=department,
+            command_id=self._command_id(), actor=officer(department), department=department,
             fields=item_fields(**fields),
         ))
 
     def revise(self, item_id: UUID, department: str = MZJ, **fields: Any) -> CommandResult:
         return self.app.revise_catalogue_item(ReviseCatalogueItem(
-            command_id=self._command_id(), actor=OFFICERS[department], item_id=item_id,
+            command_id=self._command_id(), actor=officer(department), item_id=item_id,
             fields=item_fields(**fields),
         ))
 
     def publish(self, item_id: UUID, department: str = MZJ) -> CommandResult:
         return self.app.publish_catalogue_item(PublishCatalogueItem(
-            command_id=self._command_id(), actor=OFFICERS[department], item_id=item_id,
+            command_id=self._command_id(), actor=officer(department), item_id=item_id,
             published_at=PUBLISHED_AT, publicity_starts_on=date(2027, 3, 4),
             publicity_ends_on=date(2027, 3, 10),
         ))
@@ -115,21 +137,101 @@ class Store:
     def withdraw(self, item_id: UUID, department: str = MZJ,
                  reason: str = "职能已调整") -> CommandResult:
         return self.app.withdraw_catalogue_item(WithdrawCatalogueItem(
-            command_id=self._command_id(), actor=OFFICERS[department], item_id=item_id,
+            command_id=self._command_id(), actor=officer(department), item_id=item_id,
             reason=reason,
+        ))
+
+    def publish_new_version(self, item_id: UUID, department: str = MZJ,
+                            **fields: Any) -> CommandResult:
+        """Revise a published item: a new version with its own publicity period."""
+        return self.app.revise_catalogue_item(ReviseCatalogueItem(
+            command_id=self._command_id(), actor=officer(department), item_id=item_id,
+            fields=item_fields(**fields), published_at=datetime(2027, 3, 8, 2, 0, tzinfo=UTC),
+            publicity_starts_on=date(2027, 3, 9), publicity_ends_on=date(2027, 3, 15),
+        ))
+
+    def published_item(self, department: str = MZJ, **fields: Any) -> UUID:
+        """An item whose publicity period is over: ready to be referred."""
+        item_id = self.draft(department, **fields).aggregate_id
+        self.publish(item_id, department)
+        self.close_publicity(item_id)
+        return item_id
+
+    # --- the committee, an agency, finance --------------------------------------------
+
+    def establish_agency(self, name: str = "江门市政府职能转移咨询委员会") -> Actor:
+        """A consulting agency with two experts; returns an officer of it (scope: its id)."""
+        agency = ConsultingAgency.establish(
+            command_id=self._command_id(), actor=COMMITTEE, name=name,
+            mandate="对目录事项的转移、购买提出咨询意见")
+        for expert_id, expert in (("expert-1", "陈明"), ("expert-2", "林芳")):
+            agency.appoint_expert(command_id=self._command_id(), actor=COMMITTEE,
+                                  expert_id=expert_id, name=expert, affiliations=[])
+        self.app.save(agency)
+        return Actor(user="agency.officer", role=Role.AGENCY, scope=str(agency.id))
+
+    def refer(self, item_id: UUID, agency: Actor, department: str = MZJ, *,
+              due_on: date = DUE_ON, remind_on: date = REMIND_ON) -> CommandResult:
+        assert agency.scope is not None
+        return self.app.refer_catalogue_item(ReferCatalogueItem(
+            command_id=self._command_id(), actor=officer(department), item_id=item_id,
+            agency_id=UUID(agency.scope), referred_at=REFERRED_AT, due_on=due_on,
+            remind_on=remind_on,
+        ))
+
+    def remind(self, item_id: UUID) -> CommandResult:
+        return self.app.remind_catalogue_item_referral(
+            ReferralStep(self._command_id(), SYSTEM_ACTOR, item_id))
+
+    def escalate(self, item_id: UUID) -> CommandResult:
+        return self.app.escalate_catalogue_item_referral(
+            ReferralStep(self._command_id(), SYSTEM_ACTOR, item_id))
+
+    def extend(self, item_id: UUID, *, due_on: date, remind_on: date) -> CommandResult:
+        return self.app.extend_catalogue_item_referral(ExtendReferral(
+            command_id=self._command_id(), actor=COMMITTEE, item_id=item_id, due_on=due_on,
+            remind_on=remind_on, reason="专家补充调研",
+        ))
+
+    def give_opinion(self, item_id: UUID, agency: Actor, recommendation: str = "转移",
+                     experts: tuple[str, ...] = ("expert-1", "expert-2")) -> CommandResult:
+        return self.app.give_catalogue_item_opinion(GiveOpinion(
+            command_id=self._command_id(), actor=agency, item_id=item_id,
+            recommendation=recommendation, reasons="社会组织具备承接能力", expert_ids=experts,
+            organizations=(), given_at=datetime(2027, 3, 20, 2, 0, tzinfo=UTC),
+        ))
+
+    def allocate_budget(self, item_id: UUID, *, fiscal_year: int = 2027,
+                        amount_fen: int = 50_000_000) -> CommandResult:
+        return self.app.allocate_catalogue_item_budget(AllocateBudget(
+            command_id=self._command_id(), actor=FINANCE, item_id=item_id,
+            fiscal_year=fiscal_year, amount_fen=amount_fen,
+        ))
+
+    def decide(self, item_id: UUID, mode: str, department: str = MZJ, *, reason: str = "",
+               justification: str = "") -> CommandResult:
+        return self.app.decide_catalogue_item(DecideCatalogueItem(
+            command_id=self._command_id(), actor=officer(department), item_id=item_id,
+            mode=mode, reason=reason, justification=justification,
+        ))
+
+    def review_retention(self, item_id: UUID, *, approved: bool,
+                         comment: str = "") -> CommandResult:
+        return self.app.review_catalogue_item_retention(ReviewRetention(
+            command_id=self._command_id(), actor=COMMITTEE, item_id=item_id,
+            approved=approved, comment=comment,
         ))
 
 
 def sqlite_env(tmp_path: Path) -> dict[str, str]:
-    """Events in one file, both views in another (as ``govflow dev`` keeps them)."""
+    """Events in one file, every view in another (as ``govflow dev`` keeps them)."""
     views = str(tmp_path / "views.sqlite3")
     return {
         "PERSISTENCE_MODULE": "govflow.sqlite_persistence",
         "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
         "SQLITE_LOCK_TIMEOUT": "10",
         "SQLITE_POLL_SECONDS": "0.05",
-        "CATALOGUE_SQLITE_DBNAME": views,
-        "HISTORY_SQLITE_DBNAME": views,
+        **{f"{projection.name.upper()}_SQLITE_DBNAME": views for projection in PROJECTIONS},
     }
 
 
@@ -174,6 +276,7 @@ def store(request: pytest.FixtureRequest, make_env: Callable[[str], dict[str, st
           ) -> Iterator[Store]:
     env = make_env(request.param)
     app = GovflowApplication(env=env)
+    register_departments(app, *DEPARTMENTS)
     s = Store(env=env, uses_postgres=request.param == "postgres", app=app)
     yield s
     s.close()

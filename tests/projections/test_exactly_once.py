@@ -2,28 +2,52 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import Projection
 
+from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
+from projections.departments import DepartmentsProjection
 from projections.history import HistoryProjection
+from projections.inbox import InboxProjection
 from projections.rebuild import rebuild
 from projections.views import APPLICATION_NAME
 from tests.projections.conftest import CZJ, Store
 
-PROJECTIONS = [CatalogueProjection, HistoryProjection]
+PROJECTIONS = [CatalogueProjection, HistoryProjection, InboxProjection, DepartmentsProjection,
+               AgenciesProjection]
+ITEMS_IN_HISTORY = 4
 
 
 def write_some_history(store: Store) -> int:
-    """A little of everything: drafts in two departments, revisions, publication, withdrawal."""
+    """A little of everything: drafts in two departments, revisions, a new version, the
+    whole pipeline to a rejected retention and a second decision, a retention waiting
+    for the committee, a withdrawal, and a draft left waiting."""
+    agency = store.establish_agency()
     first = store.draft(name="初稿").aggregate_id
     store.revise(first, name="二稿")
     store.revise(first, name="定稿")
     store.publish(first)
     store.close_publicity(first)
+    store.publish_new_version(first, name="定稿（第二版）")
+    store.close_publicity(first)
+    store.allocate_budget(first)
+    store.refer(first, agency)
+    store.remind(first)
+    store.escalate(first)
+    store.extend(first, due_on=date(2027, 4, 10), remind_on=date(2027, 4, 7))
+    store.give_opinion(first, agency, "保留")
+    store.decide(first, "保留", justification="暂无合格承接主体")
+    store.review_retention(first, approved=False, comment="已有社会组织可承接，应予转移")
+    store.decide(first, "转移", reason="按市社工委意见转移")
+    pending = store.published_item(name="保留事项")
+    store.refer(pending, agency)
+    store.give_opinion(pending, agency, "保留")
+    store.decide(pending, "保留", justification="涉及公共安全")
     second = store.draft(CZJ, name="财政事项").aggregate_id
     store.withdraw(second, CZJ)
     store.draft(name="2028事项", catalogue_year=2028)
@@ -58,7 +82,7 @@ def test_process_same_revision_twice_keeps_latest_name(store: Store) -> None:
     process(store, projection, notification_of(store, "Revised", 0))  # renamed it to 二稿
 
     assert projection.view.dump() == before
-    assert "定稿" in {row.name for row in before["catalogue_items"]}
+    assert "定稿（第二版）" in {row.name for row in before["catalogue_items"]}
     assert projection.view.max_tracking_id(APPLICATION_NAME) == (
         store.app.recorder.max_notification_id())
 
@@ -112,7 +136,7 @@ def test_rebuild_in_small_batches_repairs_an_emptied_view(store: Store) -> None:
     good = view.dump()
     last = store.app.recorder.max_notification_id()
     view.reset()  # as if the view's tables were lost
-    assert view.dump() == {"catalogue_items": []}
+    assert not any(view.dump().values())
     assert not view.caught_up(last, timeout=0.05)
 
     applied = rebuild(projection_class=CatalogueProjection, view=view, application=store.app,
@@ -132,4 +156,18 @@ def test_rebuild_then_runner_continues_with_new_events(store: Store) -> None:
         assert view.caught_up(later.notification_id, timeout=10)
 
     assert view.get_item(later.aggregate_id).name == "重建后起草"
-    assert len(view.dump()["catalogue_items"]) == 4
+    assert len(view.dump()["catalogue_items"]) == ITEMS_IN_HISTORY + 1
+
+
+def test_rebuild_of_view_with_tables_of_an_older_version_recreates_them(store: Store) -> None:
+    projection = projected(store, CatalogueProjection)
+    view: Any = projection.view
+    good = view.dump()
+    with view.datastore.transaction(commit=True) as c:  # as an older version created it
+        c.execute(f"ALTER TABLE {view.dialect.qualified('catalogue_items')} "
+                  "DROP COLUMN budget_fen")
+
+    rebuild(projection_class=CatalogueProjection, view=view, application=store.app)
+
+    assert view.dump() == good
+    assert {row.budget_fen for row in good["catalogue_items"]} == {None, 50_000_000}

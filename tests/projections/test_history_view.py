@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -78,3 +79,31 @@ def test_history_of_unknown_entity_is_empty(store: Store) -> None:
     store.apply_all(HistoryProjection(view=view))
 
     assert view.history(uuid4()) == []
+
+
+def test_history_of_item_through_the_pipeline_labels_every_step(store: Store) -> None:
+    view = store.view(HistoryProjection)
+    agency = store.establish_agency()
+    item = store.published_item()
+    store.publish_new_version(item, name="居家养老上门服务")
+    store.close_publicity(item)
+    store.allocate_budget(item, amount_fen=12_345_600)
+    store.refer(item, agency)
+    store.remind(item)
+    store.escalate(item)
+    store.extend(item, due_on=date(2027, 4, 10), remind_on=date(2027, 4, 7))
+    store.give_opinion(item, agency, "保留")
+    store.decide(item, "保留", justification="涉及公共安全")
+    store.review_retention(item, approved=True, comment="同意保留")
+    store.apply_all(HistoryProjection(view=view))
+
+    history = view.history(item)
+
+    assert [e.event_label for e in history] == [
+        "起草", "发布", "公示结束", "发布新版本", "公示结束", "安排预算", "提交咨询", "到期提醒",
+        "逾期上报", "延长咨询期限", "出具咨询意见", "作出决定", "保留审批"]
+    by_label = {e.event_label: e for e in history}
+    assert by_label["安排预算"].details == {"fiscal_year": 2027, "amount_fen": 12_345_600}
+    assert by_label["延长咨询期限"].details["due_on"] == "2027-04-10"
+    assert (by_label["安排预算"].actor_role, by_label["保留审批"].actor_role) == (
+        "finance", "committee")

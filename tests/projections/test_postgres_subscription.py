@@ -12,7 +12,8 @@ from psycopg.rows import DictRow
 
 from domain.application import GovflowApplication
 from govflow.postgres_persistence import GuardedPostgresApplicationRecorder
-from tests.projections.conftest import Store
+from tests.projections.conftest import MZJ, Store
+from tests.seed import register_departments
 
 pytestmark = pytest.mark.postgres
 
@@ -36,10 +37,11 @@ def test_subscription_receives_event_whose_notify_was_lost(
     writer = GovflowApplication(env={
         **postgres_env, "APPLICATION_RECORDER_TOPIC": f"{__name__}:NotifyLosingRecorder"})
     assert isinstance(writer.recorder, NotifyLosingRecorder)
+    registered = register_departments(reader, MZJ)  # as drafting needs
     received: list[Notification] = []
     arrived = threading.Event()
 
-    with reader.recorder.subscribe(gt=0) as subscription:
+    with reader.recorder.subscribe(gt=registered) as subscription:
         def read() -> None:
             received.append(next(subscription))
             arrived.set()

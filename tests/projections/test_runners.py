@@ -7,27 +7,37 @@ PostgreSQL the LISTEN/NOTIFY one of govflow.postgres_persistence.
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 from projections.catalogue import CatalogueProjection
 from projections.history import HistoryProjection
-from tests.projections.conftest import Store
+from projections.inbox import InboxProjection
+from tests.projections.conftest import MZJ, Store
 
 
-def test_runners_follow_new_events_into_both_views(store: Store) -> None:
+def test_runners_follow_new_events_into_every_view(store: Store) -> None:
     catalogue = store.view(CatalogueProjection)
     history = store.view(HistoryProjection)
+    inbox = store.view(InboxProjection)
     with store.running():
         drafted = store.draft(name="居家养老服务")
         assert catalogue.caught_up(drafted.notification_id, timeout=10)
         assert catalogue.get_item(drafted.aggregate_id).status_label == "草稿"
+        assert inbox.caught_up(drafted.notification_id, timeout=10)
+        draft_tasks = inbox.inbox(role="department", scope=MZJ, today=date(2027, 3, 1),
+                                  cursor=None, limit=10).data
 
         published = store.publish(drafted.aggregate_id)
         assert catalogue.caught_up(published.notification_id, timeout=10)
         assert history.caught_up(published.notification_id, timeout=10)
+        assert inbox.caught_up(published.notification_id, timeout=10)
 
     assert catalogue.get_item(drafted.aggregate_id).status_label == "公示中"
     assert [e.event_label for e in history.history(drafted.aggregate_id)] == ["起草", "发布"]
+    assert [task.kind for task in draft_tasks] == ["publish"]
+    assert inbox.inbox(role="department", scope=MZJ, today=date(2027, 3, 1), cursor=None,
+                       limit=10).data == []
 
 
 def test_runners_restarted_after_a_pause_catch_up_from_where_they_stopped(

@@ -21,7 +21,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment
 
-from tests.projections.conftest import sqlite_env
+from domain.application import GovflowApplication
+from tests.projections.conftest import MZJ, sqlite_env
+from tests.seed import register_departments
 
 
 def factory(tmp_path: Path, **extra: str) -> InfrastructureFactory:
@@ -111,6 +113,9 @@ def test_stop_idle_subscription_ends_iteration_promptly(recorder: ApplicationRec
 def test_subscription_sees_events_another_process_writes(tmp_path: Path) -> None:
     f = factory(tmp_path, SQLITE_POLL_SECONDS="0.05")
     recorder = f.application_recorder()
+    registry = GovflowApplication(env=sqlite_env(tmp_path))
+    registered = register_departments(registry, MZJ)
+    registry.close()
     writer = (
         "import json, sys\n"
         "from domain.application import GovflowApplication\n"
@@ -119,7 +124,7 @@ def test_subscription_sees_events_another_process_writes(tmp_path: Path) -> None
         "Store(env={}, uses_postgres=False, app=app).draft(name='另一进程起草')\n"
         "app.close()\n"
     )
-    with recorder.subscribe() as subscription:
+    with recorder.subscribe(gt=registered) as subscription:
         subprocess.run([sys.executable, "-c", writer, json.dumps(sqlite_env(tmp_path))],
                        check=True, cwd=Path(__file__).parents[2], timeout=60)
         topics = [n.topic for n in take(subscription, 3)]

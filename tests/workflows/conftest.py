@@ -9,8 +9,12 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from domain.application import GovflowApplication
+from tests.seed import CZJ, MZJ, register_departments
 from tests.workflows.harness import catalogue_worker, sqlite_env
 from workflows.gateway import CatalogueGateway
+
+DEPARTMENTS = (MZJ, CZJ)
+"""The departments the ``gateway`` fixture registers (one event each) before a test drafts."""
 
 
 @pytest.fixture
@@ -22,5 +26,6 @@ def app(sqlite_path: Path) -> GovflowApplication:
 async def gateway(
     env: WorkflowEnvironment, app: GovflowApplication
 ) -> AsyncIterator[CatalogueGateway]:
+    register_departments(app, *DEPARTMENTS)
     async with catalogue_worker(env, app) as running:
         yield running

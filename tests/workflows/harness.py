@@ -50,10 +50,10 @@ def sqlite_env(path: Path) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def catalogue_worker(
+async def running_worker(
     env: WorkflowEnvironment, application: GovflowApplication
-) -> AsyncIterator[CatalogueGateway]:
-    """A worker for ``application`` on a fresh task queue, and a gateway that uses it."""
+) -> AsyncIterator[str]:
+    """A worker with every workflow and activity for ``application``; yields its task queue."""
     task_queue = f"catalogue-{uuid4()}"
     with ThreadPoolExecutor(max_workers=4) as executor:
         worker = build_worker(
@@ -61,10 +61,26 @@ async def catalogue_worker(
             activity_executor=executor,
         )
         async with worker:
-            yield CatalogueGateway(
-                env.client, task_queue=task_queue, publicity_days=PUBLICITY_DAYS,
-                level1_classes=application.catalogue_policy.level1_classes,
-            )
+            yield task_queue
+
+
+@asynccontextmanager
+async def catalogue_worker(
+    env: WorkflowEnvironment, application: GovflowApplication
+) -> AsyncIterator[CatalogueGateway]:
+    """A worker for ``application`` on a fresh task queue, and a gateway that uses it."""
+    async with running_worker(env, application) as task_queue:
+        yield catalogue_gateway(env, application, task_queue)
+
+
+def catalogue_gateway(
+    env: WorkflowEnvironment, application: GovflowApplication, task_queue: str
+) -> CatalogueGateway:
+    """The item gateway of a worker started by :func:`running_worker`."""
+    return CatalogueGateway(
+        env.client, task_queue=task_queue, publicity_days=PUBLICITY_DAYS,
+        level1_classes=application.catalogue_policy.level1_classes,
+    )
 
 
 def notifications(application: GovflowApplication) -> Sequence[Notification]:

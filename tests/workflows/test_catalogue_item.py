@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,8 @@ from domain.errors import (
     RequiredFieldError,
     UnknownDepartmentError,
 )
+from tests.seed import MZJ, register_departments
+from tests.workflows.conftest import DEPARTMENTS
 from tests.workflows.harness import (
     FIELDS,
     OFFICER,
@@ -36,6 +36,7 @@ from tests.workflows.harness import (
     notifications,
     sqlite_env,
 )
+from tests.workflows.pipeline import eventually
 from workflows.catalogue_item import (
     CatalogueItemWorkflow,
     DraftInput,
@@ -55,14 +56,6 @@ async def _draft(gateway: CatalogueGateway, command_id: str | None = None) -> Co
 
 async def _publish(gateway: CatalogueGateway, item_id: UUID) -> CommandResult:
     return await gateway.publish(item_id=item_id, command_id=f"publish-{uuid4()}", actor=OFFICER)
-
-
-async def _eventually(check: Callable[[], bool], *, seconds: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"still not true after {seconds} s")
-        await asyncio.sleep(0.05)
 
 
 async def _history(env: WorkflowEnvironment, item_id: UUID) -> list[EventType.ValueType]:
@@ -97,7 +90,7 @@ async def test_publish_publicity_period_ends_closes_by_itself(
     assert EventType.EVENT_TYPE_TIMER_FIRED not in await _history(env, item_id)
 
     await env.sleep(timedelta(minutes=2))
-    await _eventually(
+    await eventually(
         lambda: app.get_catalogue_item(item_id).status is ItemStatus.PUBLICITY_CLOSED
     )
     closed = app.get_catalogue_item(item_id)
@@ -152,6 +145,7 @@ async def test_command_activity_fails_after_commit_retried_records_once(
     env: WorkflowEnvironment, sqlite_path: Path, event_name: str
 ) -> None:
     app = CommitThenFailOnce(sqlite_env(sqlite_path), event_name=event_name)
+    register_departments(app, MZJ)
     async with catalogue_worker(env, app) as gateway:
         drafted = await _draft(gateway)
         published = await _publish(gateway, drafted.aggregate_id)
@@ -207,7 +201,7 @@ async def test_draft_empty_name_refused_required_field_nothing_accepted(
     history = await _history(env, aggregate_id_for(command_id))
     assert EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED not in history
     assert EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED not in history
-    assert _last_position(app) == 0
+    assert _last_position(app) == len(DEPARTMENTS)  # the fixture's registrations only
 
 
 async def test_draft_unknown_department_refused_and_workflow_ends(
@@ -226,7 +220,7 @@ async def test_draft_unknown_department_refused_and_workflow_ends(
         CatalogueItemWorkflow.run, catalogue_item_workflow_id(aggregate_id_for(command_id))
     ).result()
     assert final.status is None
-    assert _last_position(app) == 0
+    assert _last_position(app) == len(DEPARTMENTS)  # the fixture's registrations only
 
 
 async def test_publish_by_other_department_refused_other_department(

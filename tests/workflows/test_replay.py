@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from tests.workflows.record_history import HISTORY_PATH, WORKFLOW_ID
+from tests.workflows.record_history import (
+    HISTORY_PATH,
+    PIPELINE_HISTORY_PATH,
+    PIPELINE_WORKFLOW_ID,
+    WORKFLOW_ID,
+)
 from workflows.converter import DATA_CONVERTER
 from workflows.worker import WORKFLOWS
 
+HISTORIES = {
+    "withdrawn": (WORKFLOW_ID, HISTORY_PATH),
+    "pipeline": (PIPELINE_WORKFLOW_ID, PIPELINE_HISTORY_PATH),
+}
 
-def _recorded() -> WorkflowHistory:
-    return WorkflowHistory.from_json(WORKFLOW_ID, HISTORY_PATH.read_text(encoding="utf-8"))
+
+def _recorded(name: str) -> WorkflowHistory:
+    workflow_id, path = HISTORIES[name]
+    return WorkflowHistory.from_json(workflow_id, Path(path).read_text(encoding="utf-8"))
+
+
+def _activities(history: WorkflowHistory) -> list[str]:
+    return [
+        event.activity_task_scheduled_event_attributes.activity_type.name
+        for event in history.events
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
 
 
 def test_recorded_history_covers_full_run_to_completion() -> None:
-    events = [event.event_type for event in _recorded().events]
+    events = [event.event_type for event in _recorded("withdrawn").events]
 
     assert events.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) == 4
     assert EventType.EVENT_TYPE_TIMER_FIRED in events
@@ -24,9 +46,25 @@ def test_recorded_history_covers_full_run_to_completion() -> None:
     assert events[-1] == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
 
 
-async def test_replay_recorded_full_run_no_nondeterminism() -> None:
+def test_recorded_pipeline_history_covers_every_timer_and_decision() -> None:
+    history = _recorded("pipeline")
+    events = [event.event_type for event in history.events]
+
+    assert events.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) == 8
+    assert events.count(EventType.EVENT_TYPE_TIMER_FIRED) == 3  # publicity, remind, escalate
+    assert EventType.EVENT_TYPE_TIMER_CANCELED in events  # the extended period's reminder
+    assert events[-1] == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
+    activities = _activities(history)
+    assert activities.count("compute_deadline") == 2
+    assert activities.count("decide_catalogue_item") == 2
+    assert {"remind_catalogue_item_referral", "escalate_catalogue_item_referral",
+            "extend_catalogue_item_referral", "review_catalogue_item_retention"} <= set(activities)
+
+
+@pytest.mark.parametrize("name", list(HISTORIES))
+async def test_replay_recorded_history_no_nondeterminism(name: str) -> None:
     replayer = Replayer(workflows=WORKFLOWS, data_converter=DATA_CONVERTER)
 
-    result = await replayer.replay_workflow(_recorded())
+    result = await replayer.replay_workflow(_recorded(name))
 
     assert result.replay_failure is None

@@ -1,0 +1,370 @@
+"""The task inbox (待办): for each role and scope, every case waiting on them.
+
+A projection, not a scan of workflows: each catalogue item event adds the tasks that
+now wait on someone and removes those that no longer do.
+
+| kind | who | waits from | until |
+|---|---|---|---|
+| publish | the item's department | Drafted | Published, Withdrawn |
+| refer | the item's department | PublicityClosed | Referred, VersionPublished, Withdrawn |
+| opinion | the agency referred to | Referred (due date, reminder date) | OpinionGiven, Withdrawn |
+| escalation | the committee | ReferralEscalated | ReferralExtended, OpinionGiven, Withdrawn |
+| decide | the item's department | OpinionGiven, a rejected retention | Decided, Withdrawn |
+| retention | the committee | Decided to retain a listed item | RetentionReviewed |
+
+The view also keeps a few facts of each item (code, name, department, whether a
+retention needs the committee, the opinion's due date) so that a later event can
+title and place its tasks.  Whether a task is due soon or overdue depends on the day
+asked about, so the reader works that out, not the view.
+
+With SQLite the view lives in its own file (``INBOX_SQLITE_DBNAME`` overrides
+``SQLITE_DBNAME``); with PostgreSQL beside the events, tracked in ``inbox_tracking``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from domain.actors import Role
+from domain.catalogue.classification import Nature
+from domain.catalogue.item import ItemStatus
+from projections.catalogue import status_after_decision
+from projections.events import (
+    ITEM_DECIDED,
+    ITEM_DRAFTED,
+    ITEM_OPINION_GIVEN,
+    ITEM_PUBLICITY_CLOSED,
+    ITEM_PUBLISHED,
+    ITEM_REFERRAL_ESCALATED,
+    ITEM_REFERRAL_EXTENDED,
+    ITEM_REFERRAL_REMINDED,
+    ITEM_REFERRED,
+    ITEM_RETENTION_REVIEWED,
+    ITEM_REVISED,
+    ITEM_VERSION_PUBLISHED,
+    ITEM_WITHDRAWN,
+    event_values,
+)
+from projections.paging import InvalidCursorError, decode_cursor, encode_cursor
+from projections.rows import InboxEntry, InboxTask, Page
+from projections.sql import SqlCursor, Table
+from projections.views import PostgresTrackedView, SQLiteTrackedView, TrackedView
+
+ENTITY_TYPE = "catalogue_item"
+NO_DUE_DATE = date.max
+"""Tasks without a due date sort after every dated one."""
+
+
+class Kind(StrEnum):
+    """What the case waits for."""
+
+    PUBLISH = "publish"
+    REFER = "refer"
+    OPINION = "opinion"
+    ESCALATION = "escalation"
+    DECIDE = "decide"
+    RETENTION = "retention"
+
+
+KIND_LABELS: dict[Kind, str] = {
+    Kind.PUBLISH: "草稿待发布",
+    Kind.REFER: "公示结束，待提交咨询",
+    Kind.OPINION: "待出具咨询意见",
+    Kind.ESCALATION: "咨询意见逾期（已上报）",
+    Kind.DECIDE: "待作出决定",
+    Kind.RETENTION: "保留申请待审批",
+}
+KIND_ROLES: dict[Kind, Role] = {
+    Kind.PUBLISH: Role.DEPARTMENT,
+    Kind.REFER: Role.DEPARTMENT,
+    Kind.OPINION: Role.AGENCY,
+    Kind.ESCALATION: Role.COMMITTEE,
+    Kind.DECIDE: Role.DEPARTMENT,
+    Kind.RETENTION: Role.COMMITTEE,
+}
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the inbox keeps of an item to title and place its tasks."""
+
+    item_id: UUID
+    code: str
+    name: str
+    department: str
+    provincial_listed: bool
+    statutory: bool
+    referral_due_on: date | None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A task that starts waiting; the item's facts say for whom, unless ``scope`` does."""
+
+    kind: Kind
+    since: datetime
+    scope: str | None = None
+    due_on: date | None = None
+    due_soon_on: date | None = None
+
+    def task(self, item: ItemFacts) -> InboxTask:
+        role = KIND_ROLES[self.kind]
+        return InboxTask(
+            entry_id=entry_id(item.item_id, self.kind), role=role.value,
+            scope=item.department if role is Role.DEPARTMENT else self.scope,
+            kind=self.kind.value, kind_label=KIND_LABELS[self.kind],
+            title=_title(item.code, item.name), entity_type=ENTITY_TYPE,
+            entity_id=item.item_id, code=item.code, since=self.since.astimezone(UTC),
+            due_on=self.due_on, due_soon_on=self.due_soon_on, reminded=False,
+        )
+
+
+def _nothing_waits(_: ItemFacts) -> Iterable[Waiting]:
+    return ()
+
+
+@dataclass(frozen=True)
+class InboxChange:
+    """What one event changes in the inbox of one item."""
+
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    """New values of the item's facts (applied first)."""
+    done: tuple[Kind, ...] = ()
+    """Tasks that no longer wait."""
+    changed: Mapping[Kind, Mapping[str, Any]] = field(default_factory=dict)
+    """New values of tasks that still wait."""
+    waiting: Callable[[ItemFacts], Iterable[Waiting]] = _nothing_waits
+    """Tasks that now wait, given the item's facts."""
+
+
+def entry_id(item_id: UUID, kind: Kind) -> str:
+    return f"{item_id}:{kind.value}"
+
+
+def _title(code: str, name: str) -> str:
+    return f"{code} {name}"
+
+
+ITEMS = Table(name="inbox_items", row_class=ItemFacts, key="item_id")
+TASKS = Table(name="inbox_tasks", row_class=InboxTask, key="entry_id",
+              indexes=(("role", "scope", "due_on"), ("entity_id",)))
+
+# Sorted by due date (none last), then since when, then id: the keyset of the pages.
+_SORT_KEY = "COALESCE(due_on, :no_due_date), since, entry_id"
+
+
+class InboxView(TrackedView):
+    """Implements ``projections.readers.InboxReader``."""
+
+    projection_name = "inbox"
+    tables = (ITEMS, TASKS)
+
+    # --- writes ----------------------------------------------------------------
+
+    def add_item(self, item: ItemFacts, change: InboxChange, tracking: Tracking) -> None:
+        values = asdict(item)
+
+        def write(c: SqlCursor) -> None:
+            self._execute(c, ITEMS, ITEMS.insert_sql(values), values)
+            self._change(c, item.item_id, change)
+
+        self._apply(tracking, write)
+
+    def change(self, item_id: UUID, change: InboxChange, tracking: Tracking) -> None:
+        self._apply(tracking, lambda c: self._change(c, item_id, change))
+
+    def _change(self, c: SqlCursor, item_id: UUID, change: InboxChange) -> None:
+        if change.facts:
+            self._execute(c, ITEMS, ITEMS.update_sql(change.facts),
+                          {**change.facts, "key": item_id})
+        (item,) = self._fetch(c, ITEMS, "SELECT * FROM {table} WHERE item_id = :key",
+                              {"key": item_id})
+        if "name" in change.facts:
+            self._execute(c, TASKS, "UPDATE {table} SET title = :title "
+                          "WHERE entity_id = :entity_id",
+                          {"title": _title(item.code, item.name), "entity_id": item_id})
+        for kind in change.done:
+            self._execute(c, TASKS, "DELETE FROM {table} WHERE entry_id = :key",
+                          {"key": entry_id(item_id, kind)})
+        for kind, values in change.changed.items():
+            self._execute(c, TASKS, TASKS.update_sql(values),
+                          {**values, "key": entry_id(item_id, kind)})
+        for waiting in change.waiting(item):
+            task = asdict(waiting.task(item))
+            self._execute(c, TASKS, TASKS.upsert_sql(task), task)
+
+    # --- reads -----------------------------------------------------------------
+
+    def inbox(self, *, role: str, scope: str | None, today: date, cursor: str | None,
+              limit: int) -> Page[InboxEntry]:
+        """The tasks waiting on ``role`` in ``scope``, soonest due first, flagged as of
+        ``today``.  A task without a scope waits on everyone in its role."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        params: dict[str, Any] = {
+            "role": role, "scope": scope, "limit": limit + 1,
+            "no_due_date": self.dialect.encode("date", NO_DUE_DATE),
+        }
+        after = ""
+        if cursor is not None:
+            after = f"AND ({_SORT_KEY}) > (:after_due, :after_since, :after_id) "
+            params.update(self._after(cursor))
+        tasks: list[InboxTask] = self._select(TASKS, (
+            "SELECT * FROM {table} WHERE role = :role AND (scope IS NULL OR scope = :scope) "
+            f"{after}ORDER BY {_SORT_KEY} LIMIT :limit"
+        ), params)
+        page = [flagged(task, today) for task in tasks[:limit]]
+        next_cursor = _cursor(page[-1]) if len(tasks) > limit else None
+        return Page(data=page, next_cursor=next_cursor)
+
+    def _after(self, cursor: str) -> dict[str, Any]:
+        try:
+            due, since, entry = json.loads(decode_cursor(cursor))
+            values = (date.fromisoformat(due), datetime.fromisoformat(since), str(entry))
+        except (ValueError, TypeError):
+            raise InvalidCursorError(
+                f"分页游标 {cursor!r} 无效；请使用上一页返回的 next_cursor，或不带游标从第一页开始",
+                field="cursor",
+            ) from None
+        return {"after_due": self.dialect.encode("date", values[0]),
+                "after_since": self.dialect.encode("datetime", values[1]),
+                "after_id": values[2]}
+
+
+def flagged(task: InboxTask, today: date) -> InboxEntry:
+    """The task as an inbox entry on ``today``: due soon from the reminder date to the due
+    date, overdue after it."""
+    due_soon = (task.due_on is not None and task.due_soon_on is not None
+                and task.due_soon_on <= today <= task.due_on)
+    overdue = task.due_on is not None and today > task.due_on
+    return InboxEntry(**asdict(task), due_soon=due_soon, overdue=overdue)
+
+
+def _cursor(entry: InboxEntry) -> str:
+    due = entry.due_on or NO_DUE_DATE
+    return encode_cursor(json.dumps([due.isoformat(), entry.since.isoformat(), entry.entry_id]))
+
+
+class SQLiteInboxView(InboxView, SQLiteTrackedView):
+    """The inbox view in SQLite."""
+
+
+class PostgresInboxView(InboxView, PostgresTrackedView):
+    """The inbox view in PostgreSQL."""
+
+
+# --- events → tasks ----------------------------------------------------------
+
+
+class InboxProjection(Projection[InboxView]):
+    """Keeps the inbox up to date: one handler per catalogue item event that moves a task."""
+
+    name = "inbox"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.view.skip(tracking)
+
+    @process_event.register(ITEM_DRAFTED)
+    def drafted(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        item = ItemFacts(item_id=e["originator_id"], code=e["code"],
+                         department=e["department"], referral_due_on=None, **_facts(e))
+        self.view.add_item(item, _waits(Waiting(Kind.PUBLISH, e["timestamp"])), tracking)
+
+    @process_event.register(ITEM_REVISED)
+    def revised(self, event: Any, tracking: Tracking) -> None:
+        self._change(event, tracking, InboxChange(facts=_facts(event_values(event))))
+
+    @process_event.register(ITEM_VERSION_PUBLISHED)
+    def version_published(self, event: Any, tracking: Tracking) -> None:
+        # A new version is publicized anew before it may be referred.
+        self._change(event, tracking, InboxChange(facts=_facts(event_values(event)),
+                                                  done=(Kind.REFER,)))
+
+    @process_event.register(ITEM_PUBLISHED)
+    def published(self, event: Any, tracking: Tracking) -> None:
+        self._change(event, tracking, InboxChange(done=(Kind.PUBLISH,)))
+
+    @process_event.register(ITEM_PUBLICITY_CLOSED)
+    def publicity_closed(self, event: Any, tracking: Tracking) -> None:
+        self._change(event, tracking, _waits(Waiting(Kind.REFER, event.timestamp)))
+
+    @process_event.register(ITEM_REFERRED)
+    def referred(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        self._change(event, tracking, InboxChange(
+            facts={"referral_due_on": e["due_on"]}, done=(Kind.REFER,),
+            waiting=lambda _: [Waiting(Kind.OPINION, e["timestamp"], scope=e["agency_id"],
+                                       due_on=e["due_on"], due_soon_on=e["remind_on"])],
+        ))
+
+    @process_event.register(ITEM_REFERRAL_REMINDED)
+    def referral_reminded(self, event: Any, tracking: Tracking) -> None:
+        self._change(event, tracking, InboxChange(changed={Kind.OPINION: {"reminded": True}}))
+
+    @process_event.register(ITEM_REFERRAL_ESCALATED)
+    def referral_escalated(self, event: Any, tracking: Tracking) -> None:
+        self._change(event, tracking, InboxChange(waiting=lambda item: [
+            Waiting(Kind.ESCALATION, event.timestamp, due_on=item.referral_due_on)]))
+
+    @process_event.register(ITEM_REFERRAL_EXTENDED)
+    def referral_extended(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        self._change(event, tracking, InboxChange(
+            facts={"referral_due_on": e["due_on"]}, done=(Kind.ESCALATION,),
+            changed={Kind.OPINION: {"due_on": e["due_on"], "due_soon_on": e["remind_on"],
+                                    "reminded": False}},
+        ))
+
+    @process_event.register(ITEM_OPINION_GIVEN)
+    def opinion_given(self, event: Any, tracking: Tracking) -> None:
+        self._change(event, tracking, InboxChange(
+            done=(Kind.OPINION, Kind.ESCALATION),
+            waiting=lambda _: [Waiting(Kind.DECIDE, event.timestamp)],
+        ))
+
+    @process_event.register(ITEM_DECIDED)
+    def decided(self, event: Any, tracking: Tracking) -> None:
+        def retention(item: ItemFacts) -> list[Waiting]:
+            status = status_after_decision(event.mode, provincial_listed=item.provincial_listed,
+                                           statutory=item.statutory)
+            pending = status is ItemStatus.RETENTION_PENDING
+            return [Waiting(Kind.RETENTION, event.timestamp)] if pending else []
+
+        self._change(event, tracking, InboxChange(done=(Kind.DECIDE,), waiting=retention))
+
+    @process_event.register(ITEM_RETENTION_REVIEWED)
+    def retention_reviewed(self, event: Any, tracking: Tracking) -> None:
+        rejected = not event.approved  # back to the department's decision
+        self._change(event, tracking, InboxChange(
+            done=(Kind.RETENTION,),
+            waiting=lambda _: [Waiting(Kind.DECIDE, event.timestamp)] if rejected else [],
+        ))
+
+    @process_event.register(ITEM_WITHDRAWN)
+    def withdrawn(self, event: Any, tracking: Tracking) -> None:
+        self._change(event, tracking, InboxChange(done=tuple(Kind)))
+
+    def _change(self, event: Any, tracking: Tracking, change: InboxChange) -> None:
+        self.view.change(event.originator_id, change, tracking)
+
+
+def _waits(waiting: Waiting) -> InboxChange:
+    return InboxChange(waiting=lambda _: [waiting])
+
+
+def _facts(e: dict[str, Any]) -> dict[str, Any]:
+    """The facts a revision may change."""
+    return {"name": e["name"], "provincial_listed": e["provincial_listed"],
+            "statutory": Nature(e["nature"]).is_statutory}
