@@ -42,6 +42,7 @@ from projections.events import (
     ITEM_VERSION_PUBLISHED,
     ITEM_WITHDRAWN,
     NUMBERING_ISSUED,
+    NUMBERING_RANGE_ISSUED,
     NUMBERING_STARTED,
     event_values,
 )
@@ -66,6 +67,7 @@ EVENT_LABELS: dict[type[Any], str] = {
     ITEM_RETENTION_REVIEWED: "保留审批",
     NUMBERING_STARTED: "启用编号序列",
     NUMBERING_ISSUED: "发放编号",
+    NUMBERING_RANGE_ISSUED: "发放编号段",
     DEPARTMENT_REGISTERED: "登记部门",
     AGENCY_ESTABLISHED: "设立咨询服务机构",
     EXPERT_APPOINTED: "聘任专家",

@@ -31,7 +31,7 @@ from uuid import UUID
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR, Actor
@@ -75,7 +75,10 @@ with workflow.unsafe.imports_passed_through():
         WithdrawInput,
     )
     from workflows.deadlines import ONE_DAY, Deadline, DeadlineRequest, compute_deadline
-    from workflows.failures import domain_error_in, refusal_failure, refusals_as_failures
+    from workflows.failures import (
+        activity_refusals,
+        refusals_as_failures,
+    )
 
 __all__ = [
     "CatalogueItemInput",
@@ -542,16 +545,11 @@ class CatalogueItemWorkflow:
         self, activity: Callable[[CatalogueActivities, CommandT], ResultT], command: CommandT
     ) -> ResultT:
         """Run an activity; a refusal fails the update with the domain's own error."""
-        try:
+        with activity_refusals():
             return await workflow.execute_activity_method(
                 activity, command,
                 start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
             )
-        except ActivityError as error:
-            refusal = domain_error_in(error)
-            if refusal is None:
-                raise
-            raise refusal_failure(refusal) from None
 
 
 class _Addressed(TypedDict):

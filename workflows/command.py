@@ -15,7 +15,6 @@ from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     # The commands' annotations name Actor, which pydantic resolves through the
@@ -29,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.catalogue.commands import CommandResult
     from domain.registry.commands import RegisterDepartment
-    from workflows.failures import domain_error_in, refusal_failure
+    from workflows.failures import activity_refusals
     from workflows.registry_activities import RegistryActivities
 
 ActivitiesT = TypeVar("ActivitiesT")
@@ -56,15 +55,10 @@ async def execute_command(
     activity: Callable[[ActivitiesT, CommandT], ResultT], command: CommandT
 ) -> ResultT:
     """Run one command's activity; a refusal fails the workflow with the domain's own error."""
-    try:
+    with activity_refusals():
         return await workflow.execute_activity_method(
             activity, command, start_to_close_timeout=COMMAND_TIMEOUT, retry_policy=COMMAND_RETRY,
         )
-    except ActivityError as error:
-        refusal = domain_error_in(error)
-        if refusal is None:
-            raise
-        raise refusal_failure(refusal) from None
 
 
 @workflow.defn

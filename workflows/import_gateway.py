@@ -10,11 +10,8 @@ errors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from temporalio.client import Client, WorkflowFailureError
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.client import Client
 
 from domain.actors import Actor
 from domain.catalogue.importing import ImportCatalogueItems, ImportResult, ImportRow, RowError
@@ -24,7 +21,7 @@ from workflows.catalogue_import import (
     CatalogueImportWorkflow,
     catalogue_import_workflow_id,
 )
-from workflows.failures import raise_refusal_in
+from workflows.once import run_once
 
 MAX_COMMAND_BYTES = 1_900_000
 """How large an import may be once encoded: the rows travel in one Temporal payload,
@@ -56,25 +53,11 @@ class CatalogueImportGateway:
             unreadable=tuple(unreadable),
         )
         await self._check_size(command)
-        workflow_id = catalogue_import_workflow_id(command_id)
-        try:
-            try:
-                return await self._client.execute_workflow(
-                    CatalogueImportWorkflow.run, command, id=workflow_id,
-                    task_queue=self._task_queue, execution_timeout=IMPORT_DEADLINE,
-                    # A refused (failed) import may run again once the file is fixed
-                    # elsewhere (a department registered, say); a completed one never.
-                    id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-                )
-            except WorkflowAlreadyStartedError:
-                # Imported before, or being imported right now: that run's answer.
-                handle = self._client.get_workflow_handle_for(
-                    CatalogueImportWorkflow.run, workflow_id
-                )
-                return replace(await handle.result(), replayed=True)
-        except WorkflowFailureError as error:
-            raise_refusal_in(error)
-            raise
+        return await run_once(
+            self._client, CatalogueImportWorkflow.run, command,
+            workflow_id=catalogue_import_workflow_id(command_id), task_queue=self._task_queue,
+            execution_timeout=IMPORT_DEADLINE,
+        )
 
     async def _check_size(self, command: ImportCatalogueItems) -> None:
         payloads = await self._client.data_converter.encode([command])

@@ -12,12 +12,9 @@ anew.  A refusal is raised as the ``DomainError`` the domain raised.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Protocol, TypeVar
 
-from temporalio.client import Client, WorkflowFailureError
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.client import Client
 
 from domain.agency.commands import AppointExpert, DeclareAffiliations, EstablishAgency, RemoveExpert
 from domain.catalogue.commands import CommandResult
@@ -30,7 +27,7 @@ from workflows.command import (
     RemoveExpertWorkflow,
     command_workflow_id,
 )
-from workflows.failures import raise_refusal_in
+from workflows.once import run_once
 
 
 class _Command(Protocol):
@@ -72,17 +69,7 @@ class RegistryGateway:
     async def _run(
         self, run: Callable[[WorkflowT, CommandT], Awaitable[CommandResult]], command: CommandT
     ) -> CommandResult:
-        workflow_id = command_workflow_id(command.command_id)
-        try:
-            try:
-                return await self._client.execute_workflow(
-                    run, command, id=workflow_id, task_queue=self._task_queue,
-                    id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-                )
-            except WorkflowAlreadyStartedError:
-                # Completed before, or running right now: that run's answer.
-                handle = self._client.get_workflow_handle_for(run, workflow_id)
-                return replace(await handle.result(), replayed=True)
-        except WorkflowFailureError as error:
-            raise_refusal_in(error)
-            raise
+        return await run_once(
+            self._client, run, command, workflow_id=command_workflow_id(command.command_id),
+            task_queue=self._task_queue,
+        )

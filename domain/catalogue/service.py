@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.actors import Actor
 from domain.agency.agency import ConsultingAgency
+from domain.agency.service import agency_not_found
 from domain.aggregate import aggregate_id_for
 from domain.catalogue.classification import MOF_102_LEVEL1, Classification
 from domain.catalogue.commands import (
@@ -29,7 +30,7 @@ from domain.catalogue.commands import (
 from domain.catalogue.item import CatalogueItem, DayBasis
 from domain.catalogue.numbering import CatalogueNumbering, retry_numbering
 from domain.departments import DepartmentDirectory, require_department
-from domain.errors import AgencyNotFoundError, CatalogueItemNotFoundError
+from domain.errors import CatalogueItemNotFoundError
 from domain.services import ServiceBase
 
 
@@ -209,9 +210,7 @@ class CatalogueService(ServiceBase):
         )
 
     def _active_agency(self, agency_id: UUID) -> ConsultingAgency:
-        agency = self._get_or_none(ConsultingAgency, agency_id)
-        if agency is None:
-            raise AgencyNotFoundError(f"咨询服务机构 {agency_id} 不存在", field="agency_id")
+        agency = self._require(ConsultingAgency, agency_id, lambda: agency_not_found(agency_id))
         agency.check_active()
         return agency
 

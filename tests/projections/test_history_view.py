@@ -6,7 +6,11 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from projections.history import HistoryProjection
+from domain.agency.agency import ConsultingAgency
+from domain.catalogue.item import CatalogueItem
+from domain.catalogue.numbering import CatalogueNumbering
+from domain.registry.departments import RegisteredDepartment
+from projections.history import EVENT_LABELS, HistoryProjection
 from tests.projections.conftest import MZJ, Store
 
 
@@ -107,3 +111,16 @@ def test_history_of_item_through_the_pipeline_labels_every_step(store: Store) ->
     assert by_label["延长咨询期限"].details["due_on"] == "2027-04-10"
     assert (by_label["安排预算"].actor_role, by_label["保留审批"].actor_role) == (
         "finance", "committee")
+
+
+def test_every_event_of_every_aggregate_has_a_chinese_history_label() -> None:
+    aggregates = (CatalogueItem, CatalogueNumbering, ConsultingAgency, RegisteredDepartment)
+    events = {
+        value for aggregate in aggregates for value in vars(aggregate).values()
+        if isinstance(value, type) and issubclass(value, aggregate.Event)
+        and value is not aggregate.Event and value.__name__ not in {"Created", "Event"}
+    }
+    unlabelled = sorted(f"{e.__qualname__}" for e in events if e not in EVENT_LABELS)
+
+    assert len(events) >= 20
+    assert not unlabelled, f"events shown without a Chinese label: {unlabelled}"

@@ -1,0 +1,51 @@
+"""Run a one-shot command workflow exactly once, whatever the client retries."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, Protocol, TypeVar
+
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from workflows.failures import raise_refusal_in
+
+
+class Replayable(Protocol):
+    """A command's result (a frozen dataclass) that can say it answers a repeat."""
+
+    @property
+    def replayed(self) -> bool: ...
+
+
+ResultT = TypeVar("ResultT", bound=Replayable)
+ArgT = TypeVar("ArgT")
+
+
+async def run_once(
+    client: Client, run: Callable[[Any, ArgT], Awaitable[ResultT]], arg: ArgT, *,
+    workflow_id: str, task_queue: str, execution_timeout: timedelta | None = None,
+) -> ResultT:
+    """Start the command's workflow, or answer with the run that already did the command.
+
+    A refused (failed) command may run again under the same id once what was wrong is
+    fixed elsewhere (a department registered, say); a completed one never runs twice.
+    Refusals come back as the domain's own errors.
+    """
+    try:
+        try:
+            return await client.execute_workflow(
+                run, arg, id=workflow_id, task_queue=task_queue,
+                execution_timeout=execution_timeout,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            )
+        except WorkflowAlreadyStartedError:
+            # Completed before, or running right now: that run's answer.
+            handle = client.get_workflow_handle_for(run, workflow_id)
+            return replace(await handle.result(), replayed=True)  # type: ignore[type-var]
+    except WorkflowFailureError as error:
+        raise_refusal_in(error)
+        raise
