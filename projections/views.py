@@ -34,6 +34,7 @@ APPLICATION_NAME = GovflowApplication.name
 @dataclass
 class _Batch:
     cursor: SqlCursor
+    track_each: bool = False
     last: Tracking | None = None
 
 
@@ -78,6 +79,8 @@ class TrackedView(TrackingRecorder, ABC):
     def _apply(self, tracking: Tracking, write: Callable[[SqlCursor], None]) -> None:
         batch: _Batch | None = getattr(self._batches, "current", None)
         if batch is not None:
+            if batch.track_each:
+                self._track(batch.cursor, tracking)
             write(batch.cursor)
             batch.last = tracking
             return
@@ -91,20 +94,24 @@ class TrackedView(TrackingRecorder, ABC):
             raise
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, *, track_each: bool = False) -> Iterator[None]:
         """Apply many events in one transaction that also records the last one's position.
 
         For rebuilds: much faster than a commit per event, and still exactly once,
         because the batch and its tracking record commit (or roll back) together.
+
+        ``track_each`` (for live runners) records every event's tracking record, first,
+        as a single write does: the first write takes the write lock, and an event that
+        another process applied meanwhile fails the batch whole (IntegrityError).
         """
         with self._transaction(commit=True) as c:
-            batch = _Batch(cursor=c)
+            batch = _Batch(cursor=c, track_each=track_each)
             self._batches.current = batch
             try:
                 yield
             finally:
                 self._batches.current = None
-            if batch.last is not None:
+            if batch.last is not None and not batch.track_each:
                 self._track(c, batch.last)
 
     def reset(self) -> None:
