@@ -13,13 +13,16 @@ from domain.agency.service import AgencyService
 from domain.catalogue.importing import ImportService
 from domain.catalogue.service import CataloguePolicy, CatalogueService
 from domain.departments import DepartmentDirectory
+from domain.organizations.service import OrganizationService
 from domain.registry.service import RegistryDirectory, RegistryService
 from domain.transcodings import DateAsISO
 
 __all__ = ["CataloguePolicy", "GovflowApplication"]
 
 
-class GovflowApplication(CatalogueService, ImportService, RegistryService, AgencyService):
+class GovflowApplication(
+    CatalogueService, ImportService, RegistryService, AgencyService, OrganizationService
+):
     """政府职能转移与购买服务 — every aggregate, one totally ordered log."""
 
     name = "govflow"
