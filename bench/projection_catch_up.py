@@ -22,16 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from eventsourcing.projection import ProjectionRunner
 
-from domain.actors import Actor, Role
 from domain.application import GovflowApplication
-from domain.catalogue.classification import MOF_102_LEVEL1, Classification
-from domain.catalogue.item import CatalogueItem
-from domain.departments import JIANGMEN_DEPARTMENTS
-from domain.registry.commands import RegisterDepartment
 from projections.registry import PROJECTIONS
 from projections.runners import BatchingProjectionRunner, Runner, start_runners, stop_runners
+from tests.seed import MZJ, register_departments, save_bulk_drafts
 
-MZJ = "440700-MZJ"
 TIMEOUT = 600.0
 
 
@@ -48,22 +43,8 @@ def store_env(directory: Path, views: str) -> dict[str, str]:
 
 def import_catalogue(app: GovflowApplication, items: int) -> int:
     """Register the department, save ``items`` drafts at once; the log position after."""
-    app.register_department(RegisterDepartment(
-        command_id=f"bench:department:{MZJ}", actor=Actor(user="bench", role=Role.COMMITTEE),
-        code=MZJ, name=JIANGMEN_DEPARTMENTS[MZJ].name,
-    ))
-    actor = Actor(user="li.wei", role=Role.DEPARTMENT, scope=MZJ)
-    app.save(*[
-        CatalogueItem.draft(
-            code=f"440700-2030-{n:04d}", command_id=f"bulk-{n}", actor=actor, department=MZJ,
-            name="居家养老服务" if n % 1000 == 0 else f"第{n}号辅助性事务",
-            description=f"事项说明{n}：为政府履职提供辅助性服务", catalogue_year=2030,
-            classification=Classification("公共服务", "社会服务", "综合服务"),
-            nature="公共服务", provincial_listed=False, level1_set=MOF_102_LEVEL1,
-        )
-        for n in range(items)
-    ])
-    return app.recorder.max_notification_id() or 0
+    register_departments(app, MZJ)
+    return save_bulk_drafts(app, items, department=MZJ)
 
 
 def catch_up(env: dict[str, str], runner_class: type[Runner], last: int) -> float:

@@ -7,14 +7,12 @@ from typing import Any
 
 import pytest
 
-from domain.actors import Actor, Role
-from domain.catalogue.classification import MOF_102_LEVEL1, Classification
-from domain.catalogue.item import CatalogueItem
 from projections.catalogue import CatalogueProjection
 from projections.rebuild import rebuild
 from projections.rows import ALL_DRAFTS, CatalogueFilter
 from projections.search import search_terms, search_tokens
 from tests.projections.conftest import CZJ, MZJ, Store
+from tests.seed import save_bulk_drafts
 
 DESCRIPTIONS = {
     "居家养老服务": "为辖区老年人提供上门照料服务",
@@ -154,29 +152,12 @@ def test_search_on_sqlite_is_answered_by_the_fts5_index(store: Store, catalogue:
 MANY = 3000
 
 
-def many_items(store: Store) -> None:
-    """``MANY`` published-catalogue-sized items saved at once (the planner needs a table
-    big enough that an index is worth it); three of them about 养老."""
-    actor = Actor(user="li.wei", role=Role.DEPARTMENT, scope=MZJ)
-    items = [
-        CatalogueItem.draft(
-            code=f"440700-2030-{n:04d}", command_id=f"bulk-{n}", actor=actor, department=MZJ,
-            name="居家养老服务" if n % 1000 == 0 else f"第{n}号辅助性事务",
-            description=f"事项说明{n}：为政府履职提供辅助性服务", catalogue_year=2030,
-            classification=Classification("公共服务", "社会服务", "综合服务"),
-            nature="公共服务", provincial_listed=False, level1_set=MOF_102_LEVEL1,
-        )
-        for n in range(MANY)
-    ]
-    store.app.save(*items)
-
-
 @pytest.mark.parametrize(
     "store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 def test_search_on_postgres_is_answered_by_the_gin_index(store: Store) -> None:
     view: Any = store.view(CatalogueProjection)
-    many_items(store)
+    save_bulk_drafts(store.app, MANY)  # the planner needs a table where an index pays
     rebuild(projection_class=CatalogueProjection, view=view, application=store.app)
     with view.datastore.transaction(commit=True) as c:
         c.execute(f"ANALYZE {view.dialect.qualified('catalogue_search')}")
