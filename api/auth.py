@@ -27,7 +27,7 @@ SCOPE_CLAIMS: dict[Role, str] = {
 """The roles that act inside a scope, and the claim that names it."""
 
 # The system acts by itself (timers); no person may hold a token for it.
-TOKEN_ROLES = frozenset(Role) - {Role.SYSTEM}
+TOKEN_ROLES = frozenset(Role) - {Role.SYSTEM, Role.PUBLIC}
 
 _REQUIRED_CLAIMS = ["sub", "role", "iss", "iat", "exp"]
 

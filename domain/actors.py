@@ -16,6 +16,7 @@ class Role(StrEnum):
     COMMITTEE = "committee"
     ORGANIZATION = "organization"
     SYSTEM = "system"
+    PUBLIC = "public"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -26,6 +27,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.COMMITTEE: "市社工委",
     Role.ORGANIZATION: "社会组织",
     Role.SYSTEM: "系统",
+    Role.PUBLIC: "公众",
 }
 
 
@@ -46,4 +48,6 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(user="govflow", role=Role.SYSTEM)
+PUBLIC_ACTOR = Actor(user="anonymous", role=Role.PUBLIC)
+"""Anyone, without a token: may only file a complaint (投诉)."""
 """The actor of steps the system takes by itself (a timer ending a publicity period)."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
-from domain.organizations.organization import SocialOrganization
-from domain.organizations.records import CreditFlag
+from domain.organizations.records import CreditFlag, FlagPeriod, GradeRecord
 
 DEFAULT_GRADE_THRESHOLD = 3
 """3A: the lowest grade that may undertake (a setting)."""
@@ -28,6 +28,23 @@ class CurrentGrade:
     @property
     def label(self) -> str:
         return f"{self.level}A"
+
+    @classmethod
+    def of(cls, record: GradeRecord | None) -> CurrentGrade | None:
+        return None if record is None else cls(record.level, record.valid_from,
+                                               record.valid_until)
+
+
+class UndertakerRecord(Protocol):
+    """What eligibility reads of an organization: the aggregate, or a read model's row."""
+
+    @property
+    def is_industry_association(self) -> bool: ...
+
+    @property
+    def compliance_verified(self) -> bool: ...
+
+    def flag_active_on(self, flag: CreditFlag, day: date) -> FlagPeriod | None: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +64,7 @@ class Eligibility:
 
 
 def undertaking_eligibility(
-    organization: SocialOrganization, *, on: date, grade: CurrentGrade | None,
+    organization: UndertakerRecord, *, on: date, grade: CurrentGrade | None,
     bars: Sequence[PerformanceBar] = (), threshold: int = DEFAULT_GRADE_THRESHOLD,
 ) -> Eligibility:
     """承接资格 of ``organization`` on ``on``: every unmet condition is a reason."""

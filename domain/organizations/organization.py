@@ -6,7 +6,7 @@ are decided by the caller and passed in: nothing here reads the clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -17,6 +17,17 @@ from eventsourcing.domain import event
 from domain.actors import Actor, Role
 from domain.aggregate import GovAggregate
 from domain.departments import REGION_NAMES
+from domain.grading.errors import (
+    DowngradeBasisNotOnRecordError,
+    DowngradeBasisUsedError,
+    EvaluationAlreadyOpenError,
+    EvaluationNotDueError,
+    GradeNotStandingError,
+    LowestGradeError,
+    NoCurrentGradeError,
+    UnknownDowngradeBasisError,
+)
+from domain.grading.grades import LOWEST_LEVEL, grade_label, validity_for
 from domain.organizations.credit_code import OrganizationCategory, check_credit_code
 from domain.organizations.errors import (
     BoardMemberAlreadyElectedError,
@@ -48,7 +59,10 @@ from domain.organizations.records import (
     Complaint,
     ComplianceItem,
     CreditFlag,
+    DowngradeBasis,
     FlagPeriod,
+    GradeRecord,
+    GradeStatus,
     InspectionResult,
     OrganizationKind,
     Penalty,
@@ -61,6 +75,7 @@ _NAMESPACE = uuid5(NAMESPACE_URL, "govflow:social-organization")
 COMMITTEE_ROLES = frozenset({Role.COMMITTEE})
 OWN_OR_COMMITTEE_ROLES = frozenset({Role.COMMITTEE, Role.ORGANIZATION})
 OFFICIAL_COOLING_OFF_YEARS = 3
+FIRST_EVALUATION_YEARS = 2
 NAME_MAX = 100
 SHORT_MAX = 50
 TEXT_MAX = 2000
@@ -138,6 +153,8 @@ class SocialOrganization(GovAggregate):
         self.penalties: dict[str, Penalty] = {}
         self.flags: list[FlagPeriod] = []
         self.complaints: dict[str, Complaint] = {}
+        self.grades: list[GradeRecord] = []
+        self.open_evaluation_id: str | None = None
 
     @property
     def code(self) -> str:
@@ -422,6 +439,174 @@ class SocialOrganization(GovAggregate):
         self._applied(command_id)
         self.complaints[complaint_id] = replace(self.complaints[complaint_id], outcome=outcome,
                                                 resolved_on=resolved_on)
+
+    # --- grades (等级评估) ---------------------------------------------------------------
+
+    def check_may_apply(self, applied_on: date) -> None:
+        """May an evaluation start on ``applied_on``?  A first evaluation after two full
+        years of registration; a re-evaluation in the year the grade expires, or later."""
+        if self.open_evaluation_id is not None:
+            raise EvaluationAlreadyOpenError(
+                f"「{self.name}」已有进行中的等级评估（{self.open_evaluation_id}）；"
+                f"该评估确认后方可再次申请")
+        standing = self.standing_grade()
+        if standing is not None:
+            if applied_on.year < standing.valid_until.year:
+                raise EvaluationNotDueError(
+                    f"「{self.name}」现有评估等级 {grade_label(standing.level)}，有效期至 "
+                    f"{standing.valid_until.isoformat()}；有效期届满当年"
+                    f"（{standing.valid_until.year} 年）起方可申请重新评估")
+            return
+        due = years_after(self.registered_on, FIRST_EVALUATION_YEARS)
+        if not self.grades and applied_on < due:
+            raise EvaluationNotDueError(
+                f"「{self.name}」于 {self.registered_on.isoformat()} 登记，至 "
+                f"{applied_on.isoformat()} 登记未满两年；{due.isoformat()} 起方可申请等级评估")
+
+    def open_evaluation(self, *, command_id: str, actor: Actor, evaluation_id: str,
+                        applied_on: date) -> None:
+        """等级评估开始 (the organization applied, or the committee started it)."""
+        self.check_may_apply(applied_on)
+        self._evaluation_opened(command_id=command_id, actor=self.actor_record(actor),
+                                evaluation_id=evaluation_id, applied_on=applied_on)
+
+    @event("EvaluationOpened")
+    def _evaluation_opened(self, *, command_id: str, actor: dict[str, Any], evaluation_id: str,
+                           applied_on: date) -> None:
+        self._applied(command_id)
+        self.open_evaluation_id = evaluation_id
+
+    def award_grade(self, *, command_id: str, actor: Actor, evaluation_id: str, level: int,
+                    confirmed_on: date) -> None:
+        """评估等级确认: valid from 1 January next year to 31 December of the fifth year."""
+        valid_from, valid_until = validity_for(confirmed_on)
+        self._grade_awarded(command_id=command_id, actor=self.actor_record(actor),
+                            evaluation_id=evaluation_id, level=level, confirmed_on=confirmed_on,
+                            valid_from=valid_from, valid_until=valid_until)
+
+    @event("GradeAwarded")
+    def _grade_awarded(self, *, command_id: str, actor: dict[str, Any], evaluation_id: str,
+                       level: int, confirmed_on: date, valid_from: date,
+                       valid_until: date) -> None:
+        self._applied(command_id)
+        self.grades.append(GradeRecord(evaluation_id, level, level, confirmed_on, valid_from,
+                                       valid_until))
+        self.open_evaluation_id = None
+
+    def downgrade_grade(self, *, command_id: str, actor: Actor, basis: str, reference: str,
+                        reason: str, decided_on: date) -> None:
+        """降级一档, on a fact on record: two 基本合格 years (``reference`` the later year), a
+        failed inspection (the year) or an administrative penalty (the decision number)."""
+        self.check_role(actor, COMMITTEE_ROLES, action="降低评估等级")
+        parsed = parse_choice(DowngradeBasis, basis, error=UnknownDowngradeBasisError,
+                              field="basis", label="降级依据")
+        grade = self.grade_in_force(decided_on, action="降级")
+        if grade.level <= LOWEST_LEVEL:
+            raise LowestGradeError(
+                f"「{self.name}」的评估等级已是 {grade_label(grade.level)}，不能再降级；"
+                f"情节严重的，应撤销其评估等级")
+        fact = f"{parsed.value}：{reference.strip()}"
+        self.check_downgrade_basis(parsed, reference.strip())
+        if fact in grade.downgraded_for:
+            raise DowngradeBasisUsedError(
+                f"「{self.name}」的评估等级已因“{fact}”降级，同一事实不能重复降级",
+                field="reference")
+        self._grade_downgraded(
+            command_id=command_id, actor=self.actor_record(actor),
+            evaluation_id=grade.evaluation_id, from_level=grade.level,
+            to_level=grade.level - 1, basis=parsed.value, reference=reference.strip(),
+            reason=required_text(reason, field="reason", label="降级理由", max_length=TEXT_MAX),
+            decided_on=decided_on)
+
+    def check_downgrade_basis(self, basis: DowngradeBasis, reference: str) -> None:
+        """The fact a downgrade rests on must be on the organization's record."""
+        if basis is DowngradeBasis.PENALTY:
+            if reference not in self.penalties:
+                raise DowngradeBasisNotOnRecordError(
+                    f"「{self.name}」名下没有文号为 {reference!r} 的行政处罚；请先登记处罚决定",
+                    field="reference")
+            return
+        try:
+            year = int(reference)
+        except ValueError:
+            raise DowngradeBasisNotOnRecordError(
+                f"“{basis.value}”的依据应为年检年度（如 2026），现为 {reference!r}",
+                field="reference") from None
+        needed = ([year - 1, year] if basis is DowngradeBasis.TWO_BASIC_YEARS else [year])
+        expected = (InspectionResult.BASICALLY_PASSED
+                    if basis is DowngradeBasis.TWO_BASIC_YEARS else InspectionResult.FAILED)
+        found = {y: self.inspections[y].result.value if y in self.inspections else "未登记"
+                 for y in needed}
+        if any(y not in self.inspections or self.inspections[y].result is not expected
+               for y in needed):
+            shown = "、".join(f"{y} 年度{r}" for y, r in found.items())
+            raise DowngradeBasisNotOnRecordError(
+                f"“{basis.value}”须有{'、'.join(str(y) for y in needed)} 年度年检结论均为"
+                f"{expected.value}的记录；「{self.name}」的记录为：{shown}",
+                field="reference")
+
+    @event("GradeDowngraded")
+    def _grade_downgraded(self, *, command_id: str, actor: dict[str, Any], evaluation_id: str,
+                          from_level: int, to_level: int, basis: str, reference: str,
+                          reason: str, decided_on: date) -> None:
+        self._applied(command_id)
+        self._change_grade(evaluation_id, lambda g: replace(
+            g, level=to_level, downgraded_for=(*g.downgraded_for, f"{basis}：{reference}")))
+
+    def revoke_grade(self, *, command_id: str, actor: Actor, reason: str,
+                     decided_on: date) -> None:
+        """撤销评估等级 for a serious breach (the committee)."""
+        self.check_role(actor, COMMITTEE_ROLES, action="撤销评估等级")
+        grade = self.grade_in_force(decided_on, action="撤销")
+        self._grade_revoked(
+            command_id=command_id, actor=self.actor_record(actor),
+            evaluation_id=grade.evaluation_id, level=grade.level,
+            reason=required_text(reason, field="reason", label="撤销理由", max_length=TEXT_MAX),
+            decided_on=decided_on)
+
+    @event("GradeRevoked")
+    def _grade_revoked(self, *, command_id: str, actor: dict[str, Any], evaluation_id: str,
+                       level: int, reason: str, decided_on: date) -> None:
+        self._applied(command_id)
+        self._change_grade(evaluation_id, lambda g: replace(g, status=GradeStatus.REVOKED))
+
+    def lapse_grade(self, *, command_id: str, actor: Actor, evaluation_id: str,
+                    lapsed_on: date) -> None:
+        """评估等级到期: the day after its validity ends (a timer of the evaluation)."""
+        grade = next((g for g in self.grades if g.evaluation_id == evaluation_id), None)
+        if grade is None or grade.status is not GradeStatus.VALID:
+            shown = grade.status.value if grade else "不存在"
+            raise GradeNotStandingError(
+                f"评估 {evaluation_id} 授予「{self.name}」的等级{shown}，无需到期处理")
+        self._grade_lapsed(command_id=command_id, actor=self.actor_record(actor),
+                           evaluation_id=evaluation_id, level=grade.level,
+                           valid_until=grade.valid_until, lapsed_on=lapsed_on)
+
+    @event("GradeLapsed")
+    def _grade_lapsed(self, *, command_id: str, actor: dict[str, Any], evaluation_id: str,
+                      level: int, valid_until: date, lapsed_on: date) -> None:
+        self._applied(command_id)
+        self._change_grade(evaluation_id, lambda g: replace(g, status=GradeStatus.LAPSED))
+
+    def _change_grade(self, evaluation_id: str,
+                      change: Callable[[GradeRecord], GradeRecord]) -> None:
+        self.grades = [change(g) if g.evaluation_id == evaluation_id else g
+                       for g in self.grades]
+
+    def current_grade(self, on: date) -> GradeRecord | None:
+        """The grade in force on ``on`` (valid, not lapsed or revoked), if any."""
+        return next((g for g in reversed(self.grades) if g.in_force_on(on)), None)
+
+    def standing_grade(self) -> GradeRecord | None:
+        """The latest grade neither lapsed nor revoked (it may start next year)."""
+        return next((g for g in reversed(self.grades) if g.status is GradeStatus.VALID), None)
+
+    def grade_in_force(self, on: date, *, action: str) -> GradeRecord:
+        grade = self.current_grade(on) or self.standing_grade()
+        if grade is None:
+            raise NoCurrentGradeError(
+                f"「{self.name}」没有有效的评估等级，无从{action}")
+        return grade
 
     # --- guards ------------------------------------------------------------------------------
 

@@ -138,3 +138,37 @@ def parse_choice(
     except ValueError:
         allowed = "、".join(m.value for m in kind)
         raise error(f"{label} {value!r} 无效；应为以下之一：{allowed}", field=field) from None
+
+
+class GradeStatus(StrEnum):
+    """评估等级状态."""
+
+    VALID = "有效"
+    LAPSED = "已到期"
+    REVOKED = "已撤销"
+
+
+class DowngradeBasis(StrEnum):
+    """What a downgrade (降级) rests on (DESIGN.md §3.3)."""
+
+    TWO_BASIC_YEARS = "连续两年年检基本合格"
+    FAILED_INSPECTION = "年检不合格"
+    PENALTY = "受到行政处罚"
+
+
+@dataclass(frozen=True)
+class GradeRecord:
+    """A grade (评估等级) awarded by a confirmed evaluation, as it stands now."""
+
+    evaluation_id: str
+    awarded_level: int
+    level: int
+    confirmed_on: date
+    valid_from: date
+    valid_until: date
+    status: GradeStatus = GradeStatus.VALID
+    downgraded_for: tuple[str, ...] = ()
+    """The facts (basis and reference) that have downgraded it, each once."""
+
+    def in_force_on(self, day: date) -> bool:
+        return self.status is GradeStatus.VALID and self.valid_from <= day <= self.valid_until
