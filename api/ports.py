@@ -11,6 +11,24 @@ from domain.actors import Actor
 from domain.agency.commands import AppointExpert, DeclareAffiliations, EstablishAgency, RemoveExpert
 from domain.catalogue.commands import CommandResult, ItemFields
 from domain.catalogue.importing import ImportResult, ImportRow, RowError
+from domain.grading.commands import (
+    DeclareEvaluatorAffiliations,
+    DowngradeGrade,
+    RegisterEvaluator,
+    RevokeGrade,
+)
+from domain.organizations.commands import (
+    ClearCreditFlag,
+    DeclareCompliance,
+    ElectBoardMember,
+    FileComplaint,
+    RaiseCreditFlag,
+    RecordAnnualInspection,
+    RecordPenalty,
+    RegisterOrganization,
+    ResolveComplaint,
+    VerifyCompliance,
+)
 from domain.registry.commands import RegisterDepartment
 
 
@@ -91,3 +109,80 @@ class RegistryCommands(Protocol):
     async def declare_affiliations(self, command: DeclareAffiliations) -> CommandResult: ...
 
     async def remove_expert(self, command: RemoveExpert) -> CommandResult: ...
+
+
+class OrganizationCommands(Protocol):
+    """The committee's registry of social organizations and evaluators, and the
+    organizations' own declarations (one-shot commands).
+
+    Each raises a ``domain.errors.DomainError`` subclass when the command is refused;
+    repeating a ``command_id`` returns the first answer and records nothing.  A downgrade
+    or revocation also tells every live case of the organization (its grade evaluation;
+    transfers and contracts once they exist).
+    """
+
+    async def register_organization(self, command: RegisterOrganization) -> CommandResult: ...
+
+    async def declare_compliance(self, command: DeclareCompliance) -> CommandResult: ...
+
+    async def verify_compliance(self, command: VerifyCompliance) -> CommandResult: ...
+
+    async def elect_board_member(self, command: ElectBoardMember) -> CommandResult: ...
+
+    async def record_annual_inspection(self, command: RecordAnnualInspection) -> CommandResult: ...
+
+    async def record_penalty(self, command: RecordPenalty) -> CommandResult: ...
+
+    async def raise_credit_flag(self, command: RaiseCreditFlag) -> CommandResult: ...
+
+    async def clear_credit_flag(self, command: ClearCreditFlag) -> CommandResult: ...
+
+    async def file_complaint(self, command: FileComplaint) -> CommandResult: ...
+
+    async def resolve_complaint(self, command: ResolveComplaint) -> CommandResult: ...
+
+    async def downgrade_grade(self, command: DowngradeGrade) -> CommandResult: ...
+
+    async def revoke_grade(self, command: RevokeGrade) -> CommandResult: ...
+
+    async def register_evaluator(self, command: RegisterEvaluator) -> CommandResult: ...
+
+    async def declare_evaluator_affiliations(
+        self, command: DeclareEvaluatorAffiliations
+    ) -> CommandResult: ...
+
+
+class GradingCommands(Protocol):
+    """Commands on a grade evaluation (等级评估), each an update of its workflow
+    (``grade-evaluation:<id>``).  Dates ("today", deadlines) are the workflow's.
+
+    Each raises a ``domain.errors.DomainError`` subclass when the command is refused;
+    repeating a ``command_id`` returns the first answer and records nothing.
+    """
+
+    async def apply(
+        self, *, command_id: str, actor: Actor, organization_id: UUID
+    ) -> CommandResult:
+        """申请等级评估 / 启动评估: the evaluation's id is ``aggregate_id_for(command_id)``."""
+        ...
+
+    async def assign_evaluator(
+        self, *, evaluation_id: UUID, command_id: str, actor: Actor, evaluator_id: UUID
+    ) -> CommandResult: ...
+
+    async def score(
+        self, *, evaluation_id: UUID, command_id: str, actor: Actor, scores: dict[str, int]
+    ) -> CommandResult: ...
+
+    async def appeal(
+        self, *, evaluation_id: UUID, command_id: str, actor: Actor, reason: str
+    ) -> CommandResult: ...
+
+    async def answer_appeal(
+        self, *, evaluation_id: UUID, command_id: str, actor: Actor, upheld: bool, answer: str,
+        revised_scores: dict[str, int] | None = None,
+    ) -> CommandResult: ...
+
+    async def confirm(
+        self, *, evaluation_id: UUID, command_id: str, actor: Actor
+    ) -> CommandResult: ...

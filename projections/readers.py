@@ -6,6 +6,14 @@ from datetime import date
 from typing import Protocol
 from uuid import UUID
 
+from projections.organization_rows import (
+    EvaluationFilter,
+    EvaluationRow,
+    EvaluatorRow,
+    GradeRow,
+    OrganizationFilter,
+    OrganizationRow,
+)
 from projections.register_rows import AgencyDetail, DepartmentFilter, DepartmentRow
 from projections.rows import CatalogueFilter, CatalogueItemRow, HistoryEntry, InboxEntry, Page
 
@@ -54,4 +62,45 @@ class AgencyReader(CaughtUp, Protocol):
 
     def list_agencies(self, *, cursor: str | None, limit: int) -> Page[AgencyDetail]:
         """Agencies with their experts, in the order they were established."""
+        ...
+
+
+class OrganizationReader(CaughtUp, Protocol):
+    """社会组织 and their grades."""
+
+    def get_organization(self, organization_id: UUID) -> OrganizationRow | None: ...
+
+    def list_organizations(
+        self, filters: OrganizationFilter, *, cursor: str | None, limit: int
+    ) -> Page[OrganizationRow]:
+        """Organizations in registration order (search results by relevance, then order)."""
+        ...
+
+    def grades_of(self, organization_id: UUID) -> list[GradeRow]:
+        """Every grade the organization was awarded, newest first."""
+        ...
+
+    def expiring_grades(
+        self, *, today: date, within_days: int, cursor: str | None, limit: int
+    ) -> Page[GradeRow]:
+        """Grades still 有效 whose validity ends between ``today`` and ``today +
+        within_days`` (inclusive), soonest first."""
+        ...
+
+
+class EvaluationReader(CaughtUp, Protocol):
+    """等级评估 and 第三方评估机构."""
+
+    def get_evaluation(self, evaluation_id: UUID) -> EvaluationRow | None: ...
+
+    def list_evaluations(
+        self, filters: EvaluationFilter, *, cursor: str | None, limit: int
+    ) -> Page[EvaluationRow]:
+        """Evaluations, newest application first."""
+        ...
+
+    def get_evaluator(self, evaluator_id: UUID) -> EvaluatorRow | None: ...
+
+    def list_evaluators(self, *, cursor: str | None, limit: int) -> Page[EvaluatorRow]:
+        """Evaluators in registration order, with their workloads."""
         ...
