@@ -30,3 +30,8 @@ class GradeChanged:
     reason: str
     decided_on: date
     command_id: str
+
+
+def grade_evaluation_workflow_id(evaluation_id: UUID) -> str:
+    """The id of the grade-evaluation workflow of ``evaluation_id``."""
+    return f"grade-evaluation:{evaluation_id}"
