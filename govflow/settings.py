@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     reminder_fraction: float = Field(default=0.8, gt=0, lt=1)
     classification_set: Literal["mof102", "guangdong"] = "mof102"
 
+    # Grade evaluation (等级评估, DESIGN.md §3.3).
+    grade_publicity_days: int = Field(default=7, ge=1, le=60)
+    appeal_answer_days: int = Field(default=15, ge=1, le=60)
+    grade_cutoff_5a: int = Field(default=900, ge=1, le=1000)
+    grade_cutoff_4a: int = Field(default=800, ge=1, le=1000)
+    grade_cutoff_3a: int = Field(default=700, ge=1, le=1000)
+    grade_cutoff_2a: int = Field(default=600, ge=1, le=1000)
+    grade_threshold: int = Field(default=3, ge=1, le=5)
+    """The lowest grade that may undertake transferred functions or purchased services."""
+
     read_wait_seconds: float = Field(default=5.0, gt=0, le=30)
     projection_poll_seconds: float = Field(default=0.2, gt=0, le=10)
 
@@ -78,6 +88,15 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "GOVFLOW_TEMPORAL_ADDRESS must point at a Temporal cluster in production"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _grade_cutoffs_fall(self) -> Settings:
+        cutoffs = (self.grade_cutoff_5a, self.grade_cutoff_4a, self.grade_cutoff_3a,
+                   self.grade_cutoff_2a)
+        if not cutoffs[0] > cutoffs[1] > cutoffs[2] > cutoffs[3]:
+            raise ValueError(
+                "GOVFLOW_GRADE_CUTOFF_5A > _4A > _3A > _2A is required; got " + str(cutoffs))
         return self
 
     @property

@@ -14,6 +14,9 @@ from datetime import date
 from uuid import UUID
 
 GRADE_CHANGED_SIGNAL = "grade_changed"
+DOWNGRADED = "降级"
+REVOKED = "撤销"
+"""The changes a ``grade_changed`` signal carries (``GradeChanged.change``)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from workflows.command import command_workflow_id
 from workflows.failures import raise_refusal_in
 
 
@@ -49,3 +50,20 @@ async def run_once(
     except WorkflowFailureError as error:
         raise_refusal_in(error)
         raise
+
+
+class _Command(Protocol):
+    @property
+    def command_id(self) -> str: ...
+
+
+CommandT = TypeVar("CommandT", bound=_Command)
+
+
+async def run_command(
+    client: Client, run: Callable[[Any, CommandT], Awaitable[ResultT]], command: CommandT, *,
+    task_queue: str,
+) -> ResultT:
+    """Run a one-shot command's workflow (``command:<command_id>``) exactly once."""
+    return await run_once(client, run, command, workflow_id=command_workflow_id(command.command_id),
+                          task_queue=task_queue)

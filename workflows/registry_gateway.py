@@ -25,9 +25,8 @@ from workflows.command import (
     EstablishAgencyWorkflow,
     RegisterDepartmentWorkflow,
     RemoveExpertWorkflow,
-    command_workflow_id,
 )
-from workflows.once import run_once
+from workflows.once import run_command
 
 
 class _Command(Protocol):
@@ -69,7 +68,4 @@ class RegistryGateway:
     async def _run(
         self, run: Callable[[WorkflowT, CommandT], Awaitable[CommandResult]], command: CommandT
     ) -> CommandResult:
-        return await run_once(
-            self._client, run, command, workflow_id=command_workflow_id(command.command_id),
-            task_queue=self._task_queue,
-        )
+        return await run_command(self._client, run, command, task_queue=self._task_queue)

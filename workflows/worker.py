@@ -19,10 +19,17 @@ from workflows.catalogue_import import CatalogueImportWorkflow
 from workflows.catalogue_item import CatalogueItemWorkflow
 from workflows.command import COMMAND_WORKFLOWS
 from workflows.deadlines import compute_deadline
+from workflows.grade_evaluation import GRADING_WORKFLOWS
+from workflows.grading_activities import grading_activities
 from workflows.import_activities import CatalogueImportActivities
+from workflows.organization_activities import organization_activities
+from workflows.organization_commands import ORGANIZATION_COMMAND_WORKFLOWS
 from workflows.registry_activities import RegistryActivities
 
-WORKFLOWS: Sequence[type] = (CatalogueItemWorkflow, CatalogueImportWorkflow, *COMMAND_WORKFLOWS)
+WORKFLOWS: Sequence[type] = (
+    CatalogueItemWorkflow, CatalogueImportWorkflow, *COMMAND_WORKFLOWS,
+    *ORGANIZATION_COMMAND_WORKFLOWS, *GRADING_WORKFLOWS,
+)
 
 
 def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
@@ -51,6 +58,8 @@ def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
         registry.appoint_expert,
         registry.declare_affiliations,
         registry.remove_expert,
+        *organization_activities(application),
+        *grading_activities(application),
     ]
 
 

@@ -80,3 +80,7 @@ class DowngradeBasisUsedError(ConflictError):
 
 class GradeNotStandingError(ConflictError):
     """The grade has lapsed or been revoked already."""
+
+
+class GradeNotExpiredError(ConflictError):
+    """A grade lapses only after the last day of its validity."""

@@ -164,11 +164,14 @@ class GradingService(OrganizationService):
         self, organization_id: UUID, *, on: date, bars: Sequence[PerformanceBar] = (),
         threshold: int = DEFAULT_GRADE_THRESHOLD,
     ) -> Eligibility:
-        """承接资格 as recorded (for the award decision of the later stages)."""
+        """承接资格 as recorded (for the award decision of the later stages).  A grade
+        awarded but not in force on ``on`` (it starts on 1 January, or its validity is over
+        and the lapse is still to come) is named with its validity, not taken for none."""
         organization = self.get_organization(organization_id)
+        record = organization.current_grade(on) or organization.standing_grade()
         return undertaking_eligibility(
-            organization, on=on, grade=CurrentGrade.of(organization.current_grade(on)),
-            bars=bars, threshold=threshold)
+            organization, on=on, grade=CurrentGrade.of(record), bars=bars,
+            threshold=threshold)
 
     # --- mechanics ----------------------------------------------------------------------
 

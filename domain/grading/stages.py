@@ -92,6 +92,8 @@ class EvaluationFacts:
         _role(actor, {Role.COMMITTEE}, "确认评估等级")
         if self.status is EvaluationStatus.APPEALED:
             raise EvaluationStageError("复核申请尚未答复；答复后方可确认评估等级")
+        if self.status is EvaluationStatus.CONFIRMED:
+            raise EvaluationStageError("本次评估的等级已确认，不能重复确认")
         if self.status is not EvaluationStatus.AWAITING_CONFIRMATION:
             raise EvaluationStageError(
                 f"当前阶段为{self.status.value}；公示期结束后方可确认评估等级")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -22,6 +22,7 @@ from domain.grading.errors import (
     DowngradeBasisUsedError,
     EvaluationAlreadyOpenError,
     EvaluationNotDueError,
+    GradeNotExpiredError,
     GradeNotStandingError,
     LowestGradeError,
     NoCurrentGradeError,
@@ -505,8 +506,12 @@ class SocialOrganization(GovAggregate):
             raise LowestGradeError(
                 f"「{self.name}」的评估等级已是 {grade_label(grade.level)}，不能再降级；"
                 f"情节严重的，应撤销其评估等级")
-        fact = f"{parsed.value}：{reference.strip()}"
-        self.check_downgrade_basis(parsed, reference.strip())
+        shown_reference = reference.strip()
+        self.check_downgrade_basis(parsed, shown_reference)
+        if parsed is not DowngradeBasis.PENALTY:
+            # The year as a year: " 2027", "２０２７" and "2027" are the same fact.
+            shown_reference = str(int(shown_reference))
+        fact = f"{parsed.value}：{shown_reference}"
         if fact in grade.downgraded_for:
             raise DowngradeBasisUsedError(
                 f"「{self.name}」的评估等级已因“{fact}”降级，同一事实不能重复降级",
@@ -514,7 +519,7 @@ class SocialOrganization(GovAggregate):
         self._grade_downgraded(
             command_id=command_id, actor=self.actor_record(actor),
             evaluation_id=grade.evaluation_id, from_level=grade.level,
-            to_level=grade.level - 1, basis=parsed.value, reference=reference.strip(),
+            to_level=grade.level - 1, basis=parsed.value, reference=shown_reference,
             reason=required_text(reason, field="reason", label="降级理由", max_length=TEXT_MAX),
             decided_on=decided_on)
 
@@ -540,8 +545,9 @@ class SocialOrganization(GovAggregate):
         if any(y not in self.inspections or self.inspections[y].result is not expected
                for y in needed):
             shown = "、".join(f"{y} 年度{r}" for y, r in found.items())
+            both = "均" if len(needed) > 1 else ""
             raise DowngradeBasisNotOnRecordError(
-                f"“{basis.value}”须有{'、'.join(str(y) for y in needed)} 年度年检结论均为"
+                f"“{basis.value}”须有 {'、'.join(str(y) for y in needed)} 年度年检结论{both}为"
                 f"{expected.value}的记录；「{self.name}」的记录为：{shown}",
                 field="reference")
 
@@ -578,6 +584,12 @@ class SocialOrganization(GovAggregate):
             shown = grade.status.value if grade else "不存在"
             raise GradeNotStandingError(
                 f"评估 {evaluation_id} 授予「{self.name}」的等级{shown}，无需到期处理")
+        if lapsed_on <= grade.valid_until:
+            raise GradeNotExpiredError(
+                f"「{self.name}」的评估等级 {grade_label(grade.level)} 有效期至 "
+                f"{grade.valid_until.isoformat()}，{lapsed_on.isoformat()} 尚未到期；"
+                f"{(grade.valid_until + timedelta(days=1)).isoformat()} 起方可作到期处理",
+                field="lapsed_on")
         self._grade_lapsed(command_id=command_id, actor=self.actor_record(actor),
                            evaluation_id=evaluation_id, level=grade.level,
                            valid_until=grade.valid_until, lapsed_on=lapsed_on)

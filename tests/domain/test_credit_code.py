@@ -31,7 +31,13 @@ SERVICE = OrganizationCategory.SOCIAL_SERVICE
     [
         ("51440700MJL000016A", GROUP, "440700"),
         ("52440703MJL000016J", SERVICE, "440703"),
+        # Check characters worked out by hand from DESIGN.md §3.3's weights and values:
+        ("53440781MJ00001230", OrganizationCategory.FOUNDATION, "440781"),
+        ("59440705MJY00007X5", OrganizationCategory.OTHER, "440705"),
+        ("52440784MJX00009HY", SERVICE, "440784"),
     ],
+    ids=["design-social-group", "design-social-service", "foundation-taishan",
+         "other-xinhui", "service-heshan"],
 )
 def test_check_credit_code_valid_code_returns_its_region(
     code: str, category: OrganizationCategory, region: str,

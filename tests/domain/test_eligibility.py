@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from uuid import UUID
+
+import pytest
 
 from domain.actors import Actor, Role
+from domain.application import GovflowApplication
+from domain.grading.commands import DowngradeGrade, RevokeGrade
+from domain.organizations.commands import RaiseCreditFlag, RecordAnnualInspection
 from domain.organizations.eligibility import (
     CurrentGrade,
     PerformanceBar,
@@ -12,6 +19,13 @@ from domain.organizations.eligibility import (
 )
 from domain.organizations.organization import SocialOrganization
 from domain.organizations.records import ComplianceItem
+from tests.domain.test_grade_evaluation import (
+    evaluate,
+    group_scores,
+    register_association,
+    register_service_organization,
+    service_scores,
+)
 
 COMMITTEE = Actor("zhou", Role.COMMITTEE)
 ON = date(2027, 9, 1)
@@ -123,3 +137,147 @@ def test_eligibility_gives_every_reason_at_once() -> None:
 
     assert answer.eligible is False
     assert len(answer.reasons) == 4
+
+
+# --- as recorded: after a real, confirmed evaluation (GradingService) ---------------------
+
+
+@pytest.fixture
+def app() -> Iterator[GovflowApplication]:
+    application = GovflowApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    yield application
+    application.close()
+
+
+def graded_organization(app: GovflowApplication, total: int = 780) -> UUID:
+    """蓬江区长者服务中心, graded on 2026-04-20 (3A for 780 points), valid 2027–2031."""
+    organization_id = register_service_organization(app)
+    evaluate(app, organization_id, service_scores(total))
+    return organization_id
+
+
+def test_organization_eligibility_before_1_january_of_validity_is_not_eligible(
+    app: GovflowApplication,
+) -> None:
+    organization_id = graded_organization(app)
+
+    answer = app.organization_eligibility(organization_id, on=date(2026, 12, 31))
+
+    assert answer.eligible is False
+    assert answer.reasons == [
+        "评估等级 3A 的有效期为 2027-01-01 至 2031-12-31，2026-12-31 不在有效期内；"
+        "承接须具有有效期内的 3A 及以上等级"]
+
+
+def test_organization_eligibility_from_1_january_to_the_end_of_validity_is_eligible(
+    app: GovflowApplication,
+) -> None:
+    organization_id = graded_organization(app)
+
+    for day in (date(2027, 1, 1), date(2029, 7, 1), date(2031, 12, 31)):
+        assert app.organization_eligibility(organization_id, on=day).eligible is True, day
+
+
+def test_organization_eligibility_after_validity_is_not_eligible(
+    app: GovflowApplication,
+) -> None:
+    organization_id = graded_organization(app)
+
+    answer = app.organization_eligibility(organization_id, on=date(2032, 1, 1))
+
+    assert answer.reasons == [
+        "评估等级 3A 的有效期为 2027-01-01 至 2031-12-31，2032-01-01 不在有效期内；"
+        "承接须具有有效期内的 3A 及以上等级"]
+
+
+def test_organization_eligibility_without_evaluation_is_not_eligible(
+    app: GovflowApplication,
+) -> None:
+    organization_id = register_service_organization(app)
+
+    answer = app.organization_eligibility(organization_id, on=ON)
+
+    assert answer.reasons == ["未取得社会组织评估等级；承接须具有有效期内的 3A 及以上等级"]
+
+
+def test_organization_eligibility_graded_2a_is_not_eligible(app: GovflowApplication) -> None:
+    organization_id = graded_organization(app, total=650)
+
+    answer = app.organization_eligibility(organization_id, on=ON)
+
+    assert answer.reasons == ["评估等级 2A 低于 3A；承接须具有有效期内的 3A 及以上等级"]
+
+
+def test_organization_eligibility_after_revocation_is_not_eligible(
+    app: GovflowApplication,
+) -> None:
+    organization_id = graded_organization(app)
+    app.revoke_grade(RevokeGrade(
+        command_id="revoke-1", actor=COMMITTEE, organization_id=organization_id,
+        reason="评估中提供虚假材料", decided_on=date(2027, 6, 1)))
+
+    answer = app.organization_eligibility(organization_id, on=ON)
+
+    assert answer.eligible is False
+    assert answer.reasons == ["未取得社会组织评估等级；承接须具有有效期内的 3A 及以上等级"]
+
+
+def test_organization_eligibility_after_a_downgrade_below_3a_is_not_eligible(
+    app: GovflowApplication,
+) -> None:
+    organization_id = graded_organization(app)
+    before = app.organization_eligibility(organization_id, on=ON)
+    app.record_annual_inspection(RecordAnnualInspection(
+        command_id="inspect-2027", actor=COMMITTEE, organization_id=organization_id,
+        year=2027, result="不合格", inspected_on=date(2027, 8, 1)))
+    app.downgrade_grade(DowngradeGrade(
+        command_id="downgrade-1", actor=COMMITTEE, organization_id=organization_id,
+        basis="年检不合格", reference="2027", reason="年检不合格", decided_on=date(2027, 8, 15)))
+
+    after = app.organization_eligibility(organization_id, on=ON)
+
+    assert before.eligible is True
+    assert after.reasons == ["评估等级 2A 低于 3A；承接须具有有效期内的 3A 及以上等级"]
+
+
+def test_organization_eligibility_after_a_downgrade_to_3a_stays_eligible(
+    app: GovflowApplication,
+) -> None:
+    organization_id = graded_organization(app, total=850)
+    app.record_annual_inspection(RecordAnnualInspection(
+        command_id="inspect-2027", actor=COMMITTEE, organization_id=organization_id,
+        year=2027, result="不合格", inspected_on=date(2027, 8, 1)))
+    app.downgrade_grade(DowngradeGrade(
+        command_id="downgrade-1", actor=COMMITTEE, organization_id=organization_id,
+        basis="年检不合格", reference="2027", reason="年检不合格", decided_on=date(2027, 8, 15)))
+
+    assert app.organization_eligibility(organization_id, on=ON).eligible is True
+
+
+def test_organization_eligibility_lists_every_reason_together(
+    app: GovflowApplication,
+) -> None:
+    organization_id = register_association(app)
+    evaluate(app, organization_id, group_scores(650))
+    app.raise_credit_flag(RaiseCreditFlag(
+        command_id="flag-1", actor=COMMITTEE, organization_id=organization_id,
+        flag="失信名单", reason="提供虚假材料", raised_on=date(2027, 3, 1)))
+    bar = PerformanceBar(until=date(2027, 12, 31), reason="2026年度绩效评价不合格")
+
+    answer = app.organization_eligibility(organization_id, on=ON, bars=[bar])
+
+    assert answer.eligible is False
+    assert answer.reasons == [
+        "评估等级 2A 低于 3A；承接须具有有效期内的 3A 及以上等级",
+        "自 2027-03-01 起被列入失信名单（提供虚假材料），移出前不得承接",
+        "因绩效评价结果较差（2026年度绩效评价不合格），2027-12-31 前（含当日）不得承接",
+        "行业协会商会须经市社工委核验“五自四无”全部符合后方可承接",
+    ]
+
+
+def test_organization_eligibility_with_a_raised_threshold(app: GovflowApplication) -> None:
+    organization_id = graded_organization(app, total=850)
+
+    answer = app.organization_eligibility(organization_id, on=ON, threshold=5)
+
+    assert answer.reasons == ["评估等级 4A 低于 5A；承接须具有有效期内的 5A 及以上等级"]
