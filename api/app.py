@@ -11,24 +11,35 @@ from fastapi import FastAPI
 from api.auth import AuthConfig
 from api.deps import Services
 from api.errors import exception_handlers, problem_media_types
-from api.ports import CatalogueCommands, CatalogueImporter, RegistryCommands
+from api.ports import (
+    CatalogueCommands,
+    CatalogueImporter,
+    GradingCommands,
+    OrganizationCommands,
+    RegistryCommands,
+)
 from api.routers import agencies as agency_routes
-from api.routers import catalogue_import, catalogue_items, health
+from api.routers import catalogue_import, catalogue_items, grade_evaluations, health
 from api.routers import departments as department_routes
+from api.routers import evaluators as evaluator_routes
 from api.routers import inbox as inbox_routes
+from api.routers import organizations as organization_routes
 from domain.catalogue.importing import CatalogueImportRejectedError
+from domain.grading.grades import HIGHEST_LEVEL, LOWEST_LEVEL
 from projections.readers import (
     AgencyReader,
     CatalogueReader,
     DepartmentReader,
+    EvaluationReader,
     HistoryReader,
     InboxReader,
+    OrganizationReader,
 )
 
 DESCRIPTION = """\
-政府职能转移与购买服务 — 目录、咨询、职能转移、购买服务的工作流与公开信息。
+政府职能转移与购买服务 — 目录、咨询、社会组织与等级评估、职能转移、购买服务的工作流与公开信息。
 
-写操作需要 Bearer 令牌（`govflow token`）；公开信息无需登录即可查询。
+写操作需要 Bearer 令牌（`govflow token`）；公开信息无需登录即可查询，投诉无需登录即可提交。
 错误以 RFC 9457 问题详情（application/problem+json）返回。
 """
 
@@ -51,6 +62,11 @@ def create_app(
     read_wait_seconds: float = 5.0,
     clock: Callable[[], datetime] | None = None,
     importer: CatalogueImporter | None = None,
+    organizations: OrganizationCommands | None = None,
+    grading: GradingCommands | None = None,
+    organization_views: OrganizationReader | None = None,
+    evaluation_views: EvaluationReader | None = None,
+    grade_threshold: int = 3,
 ) -> FastAPI:
     """The HTTP API over the given command gateways and read views.
 
@@ -59,9 +75,18 @@ def create_app(
 
     ``clock`` gives the current moment (timezone-aware; the wall clock by default): it
     decides what "today" is for due dates.
+
+    ``organizations`` takes the one-shot commands on social organizations and evaluators,
+    ``grading`` the grade-evaluation workflow's updates; ``organization_views`` and
+    ``evaluation_views`` are their views.  A route whose service is not given answers 503.
+    ``grade_threshold`` is the lowest grade that may undertake (3 = 3A).
     """
     if read_wait_seconds <= 0:
         raise ValueError(f"read_wait_seconds must be positive, got {read_wait_seconds}")
+    if not LOWEST_LEVEL <= grade_threshold <= HIGHEST_LEVEL:
+        raise ValueError(
+            f"grade_threshold must be within {LOWEST_LEVEL}..{HIGHEST_LEVEL}, "
+            f"got {grade_threshold}")
     app = GovflowAPI(
         title="govflow",
         description=DESCRIPTION,
@@ -75,6 +100,8 @@ def create_app(
         commands=commands, catalogue=catalogue, history=history, inbox=inbox,
         registry=registry, departments=departments, agencies=agencies, auth=auth,
         read_wait_seconds=read_wait_seconds, clock=clock or _wall_clock, importer=importer,
+        organizations=organizations, grading=grading, organization_views=organization_views,
+        evaluation_views=evaluation_views, grade_threshold=grade_threshold,
     )
     app.include_router(health.router)
     # Before catalogue_items: its /{item_id} would take "import" and "export.xlsx".
@@ -83,6 +110,10 @@ def create_app(
     app.include_router(inbox_routes.router)
     app.include_router(department_routes.router)
     app.include_router(agency_routes.router)
+    app.include_router(organization_routes.router)
+    app.include_router(organization_routes.grades_router)
+    app.include_router(evaluator_routes.router)
+    app.include_router(grade_evaluations.router)
     return app
 
 

@@ -7,29 +7,41 @@ from the request, so nothing is built at import time and tests pass fakes in.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, TypeVar, cast
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from fastapi import Depends, Header, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import AuthConfig, InvalidTokenError, decode_token
-from api.errors import ReadNotCaughtUpError
-from api.ports import CatalogueCommands, CatalogueImporter, RegistryCommands
-from domain.actors import Actor, Role
+from api.errors import ReadNotCaughtUpError, ServiceNotConfiguredError
+from api.ports import (
+    CatalogueCommands,
+    CatalogueImporter,
+    GradingCommands,
+    OrganizationCommands,
+    RegistryCommands,
+)
+from domain.actors import PUBLIC_ACTOR, Actor, Role
 from domain.aggregate import GovAggregate
 from domain.calendar import china_date
+from domain.organizations.errors import OtherOrganizationError
 from projections.readers import (
     AgencyReader,
     CatalogueReader,
     CaughtUp,
     DepartmentReader,
+    EvaluationReader,
     HistoryReader,
     InboxReader,
+    OrganizationReader,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,16 @@ class Services:
     """The current moment (timezone-aware); tests pass a clock they set."""
     importer: CatalogueImporter | None = None
     """The catalogue import (目录导入); without it, importing answers 503."""
+    organizations: OrganizationCommands | None = None
+    """社会组织登记与监管、第三方评估机构登记; without it, those writes answer 503."""
+    grading: GradingCommands | None = None
+    """等级评估 (the grade-evaluation workflow's updates); without it, those writes answer 503."""
+    organization_views: OrganizationReader | None = None
+    """社会组织与评估等级的查询视图; without it, those reads answer 503."""
+    evaluation_views: EvaluationReader | None = None
+    """等级评估与第三方评估机构的查询视图; without it, those reads answer 503."""
+    grade_threshold: int = 3
+    """承接资格所需的最低评估等级（3 = 3A）."""
 
 
 def get_services(request: Request) -> Services:
@@ -113,6 +135,17 @@ def acting_as(roles: frozenset[Role], *, action: str) -> Callable[[Actor], Actor
     return check
 
 
+def check_own_organization(actor: Actor, organization_id: UUID, *, action: str) -> None:
+    """An organization acts only for itself (its token's scope is its id).
+
+    The domain checks the same; the edge answers sooner, before any command is sent.
+    """
+    if actor.role is Role.ORGANIZATION and actor.scope != str(organization_id):
+        raise OtherOrganizationError(
+            f"您所在的社会组织为 {actor.scope}，不能为社会组织 {organization_id}{action}；"
+            f"社会组织只能办理本组织的事项", field="organization_id")
+
+
 department_officer = acting_as(frozenset({Role.DEPARTMENT}), action="起草目录事项")
 """A department officer (职能部门)."""
 
@@ -144,25 +177,75 @@ def get_registry(services: ServicesDep) -> RegistryCommands:
 Registry = Annotated[RegistryCommands, Depends(get_registry)]
 
 
+def _required(service: T | None, *, name: str) -> T:
+    """``service``, or a 503 saying which service this deployment has not set up."""
+    if service is None:
+        raise ServiceNotConfiguredError(name)
+    return service
+
+
+def get_organization_commands(services: ServicesDep) -> OrganizationCommands:
+    return _required(services.organizations, name="社会组织登记与监管")
+
+
+def get_grading_commands(services: ServicesDep) -> GradingCommands:
+    return _required(services.grading, name="等级评估")
+
+
+OrganizationGateway = Annotated[OrganizationCommands, Depends(get_organization_commands)]
+Grading = Annotated[GradingCommands, Depends(get_grading_commands)]
+
+
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=255,
+    description="幂等键：用同一个键重复提交同一请求，返回第一次的结果而不会重复执行",
+)]
+
+
 def command_id(
-    request: Request,
-    actor: CurrentActor,
-    idempotency_key: Annotated[str | None, Header(
-        alias="Idempotency-Key", min_length=1, max_length=255,
-        description="幂等键：用同一个键重复提交同一请求，返回第一次的结果而不会重复执行",
-    )] = None,
+    request: Request, actor: CurrentActor, idempotency_key: IdempotencyKey = None,
 ) -> str:
     """The command id of a write: derived from the caller's Idempotency-Key, else fresh.
 
     Namespaced by the caller and by the request's method and path, so that one user's
     key never answers for another user, nor for a different action or item.
     """
+    return _command_id(request, actor, idempotency_key)
+
+
+def _command_id(request: Request, actor: Actor, idempotency_key: str | None) -> str:
     if idempotency_key is None:
         return f"http:{actor.user}:{uuid4()}"
     return f"http:{actor.user}:{request.method} {request.url.path}:{idempotency_key}"
 
 
 CommandId = Annotated[str, Depends(command_id)]
+
+
+def caller_or_public(actor: OptionalActor) -> Actor:
+    """The caller, or the public (公众) when no token was sent."""
+    return actor or PUBLIC_ACTOR
+
+
+CallerOrPublic = Annotated[Actor, Depends(caller_or_public)]
+
+
+async def public_command_id(
+    request: Request, actor: CallerOrPublic, idempotency_key: IdempotencyKey = None,
+) -> str:
+    """The command id of a write anyone may send (a complaint), as :func:`command_id`.
+
+    The public shares one namespace, so an anonymous key also names the request's body:
+    a retry of the same complaint is answered with the first, while someone else's
+    complaint under the same key is filed as its own.
+    """
+    if actor.role is Role.PUBLIC and idempotency_key is not None:
+        digest = hashlib.sha256(await request.body()).hexdigest()[:32]
+        idempotency_key = f"{idempotency_key}:{digest}"
+    return _command_id(request, actor, idempotency_key)
+
+
+PublicCommandId = Annotated[str, Depends(public_command_id)]
 
 
 # --- lists (keyset pagination, DESIGN.md §5a) ------------------------------------
@@ -230,3 +313,15 @@ def caught_up_view(
 
 Departments = Annotated[DepartmentReader, Depends(caught_up_view(lambda s: s.departments))]
 Agencies = Annotated[AgencyReader, Depends(caught_up_view(lambda s: s.agencies))]
+Organizations = Annotated[OrganizationReader, Depends(caught_up_view(
+    lambda s: _required(s.organization_views, name="社会组织查询")))]
+Evaluations = Annotated[EvaluationReader, Depends(caught_up_view(
+    lambda s: _required(s.evaluation_views, name="等级评估查询")))]
+
+
+def grade_threshold(services: ServicesDep) -> int:
+    """The lowest grade that may undertake (3 = 3A; a setting)."""
+    return services.grade_threshold
+
+
+GradeThreshold = Annotated[int, Depends(grade_threshold)]

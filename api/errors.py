@@ -67,6 +67,14 @@ class ReadNotCaughtUpError(Exception):
         self.waited = waited
 
 
+class ServiceNotConfiguredError(Exception):
+    """A route's service was not given to ``create_app`` (this deployment lacks it)."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(f"{service} is not configured")
+        self.service = service
+
+
 def problem_response(
     problem: Problem, *, headers: Mapping[str, str] | None = None
 ) -> ProblemResponse:
@@ -200,6 +208,14 @@ async def _not_caught_up(request: Request, error: ReadNotCaughtUpError) -> Respo
     )
 
 
+async def _not_configured(request: Request, error: ServiceNotConfiguredError) -> Response:
+    return problem_response(Problem(
+        type=type(error).__name__, title="服务未启用", status=503,
+        detail=f"本系统尚未启用{error.service}服务，无法处理 {request.method} {request.url.path}；"
+               f"请联系管理员",
+    ))
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     return problem_response(Problem(
         type="InternalServerError", title="服务器内部错误", status=500,
@@ -217,6 +233,7 @@ def exception_handlers() -> dict[int | type[Exception], ExceptionHandler]:
         RequestValidationError: _validation_error,
         StarletteHTTPException: _http_error,
         ReadNotCaughtUpError: _not_caught_up,
+        ServiceNotConfiguredError: _not_configured,
         Exception: _unexpected,
     }
 

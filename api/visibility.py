@@ -1,4 +1,4 @@
-"""Who may see what of the catalogue.
+"""Who may see what: of the catalogue, of social organizations and grade evaluations.
 
 Drafts: the public never; a department its own; the committee all.  Internal fields
 (escalation, retention justification and review): only the item's circle.
@@ -6,9 +6,12 @@ Drafts: the public never; a department its own; the committee all.  Internal fie
 
 from __future__ import annotations
 
-from domain.actors import Actor, Role
+from dataclasses import replace
+
+from domain.actors import PUBLIC_ACTOR, Actor, Role
 from domain.catalogue.item import ItemStatus
-from projections.rows import ALL_DRAFTS, CatalogueItemRow
+from projections.organization_rows import EvaluationRow
+from projections.rows import ALL_DRAFTS, CatalogueItemRow, HistoryEntry
 
 
 def drafts_visible_to(actor: Actor | None) -> str | None:
@@ -40,3 +43,53 @@ def sees_internal(actor: Actor | None, row: CatalogueItemRow) -> bool:
     if actor.role is Role.AGENCY:
         return row.agency_id is not None and actor.scope == row.agency_id
     return False
+
+
+# --- social organizations and grade evaluations -----------------------------------------
+#
+# Public record (DESIGN.md §3.6): compliance, inspections, penalties, credit flags and the
+# outcomes of complaints.  A board member's public-office status and retirement date: the
+# committee only.  Who complained: nobody, ever (the views do not hold it; the history
+# does, so it is cut out here).
+
+
+def sees_board_office(actor: Actor | None) -> bool:
+    """公职身份 of board members: the committee only."""
+    return actor is not None and actor.role is Role.COMMITTEE
+
+
+def sees_evaluation_internals(actor: Actor | None, row: EvaluationRow) -> bool:
+    """Scores and the appeal: the committee, the assigned evaluator and the organization."""
+    if actor is None:
+        return False
+    if actor.role is Role.COMMITTEE:
+        return True
+    if actor.role is Role.EVALUATOR:
+        return row.evaluator_id is not None and actor.scope == str(row.evaluator_id)
+    if actor.role is Role.ORGANIZATION:
+        return actor.scope == str(row.organization_id)
+    return False
+
+
+_COMPLAINT_FILED = "ComplaintFiled"
+_COMPLAINT_DETAILS = frozenset({"complaint_id", "content", "filed_on"})
+"""What the history may show of a complaint: what, not who."""
+_BOARD_MEMBER_ELECTED = "BoardMemberElected"
+_BOARD_OFFICE_DETAILS = frozenset({"person_id", "public_office", "retired_on"})
+
+
+def organization_history_entry(entry: HistoryEntry, actor: Actor | None) -> HistoryEntry:
+    """An organization's history entry as ``actor`` may see it.
+
+    A complaint keeps only what was complained about, and is shown as filed by the
+    public whoever sent it; a board election keeps the office status for the committee.
+    """
+    if entry.event == _COMPLAINT_FILED:
+        return replace(
+            entry, actor_user=PUBLIC_ACTOR.user, actor_role=PUBLIC_ACTOR.role.value,
+            actor_scope=None,
+            details={k: v for k, v in entry.details.items() if k in _COMPLAINT_DETAILS})
+    if entry.event == _BOARD_MEMBER_ELECTED and not sees_board_office(actor):
+        return replace(entry, details={k: v for k, v in entry.details.items()
+                                       if k not in _BOARD_OFFICE_DETAILS})
+    return entry

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from eventsourcing.projection import ProjectionRunner
 
 from domain.application import GovflowApplication
-from projections.registry import PROJECTIONS
+from projections.registry import sqlite_view_files
 from projections.runners import BatchingProjectionRunner, Runner, start_runners, stop_runners
 from tests.seed import MZJ, register_departments, save_bulk_drafts
 
@@ -31,13 +31,12 @@ TIMEOUT = 600.0
 
 
 def store_env(directory: Path, views: str) -> dict[str, str]:
-    views_file = str(directory / views)
     return {
         "PERSISTENCE_MODULE": "govflow.sqlite_persistence",
         "SQLITE_DBNAME": str(directory / "events.sqlite3"),
         "SQLITE_LOCK_TIMEOUT": "30",
         "SQLITE_POLL_SECONDS": "0.05",
-        **{f"{p.name.upper()}_SQLITE_DBNAME": views_file for p in PROJECTIONS},
+        **sqlite_view_files(directory, prefix=views),
     }
 
 
@@ -75,10 +74,10 @@ def main() -> None:
         finally:
             app.close()
         print(f"{args.items} items saved at once; log position {last}")
-        per_event = catch_up(store_env(directory, "per_event_views.sqlite3"),
+        per_event = catch_up(store_env(directory, "per-event"),
                              ProjectionRunner, last)
         print(f"(a) per-event ProjectionRunner: {per_event:.2f} s")
-        batched = catch_up(store_env(directory, "batched_views.sqlite3"),
+        batched = catch_up(store_env(directory, "batched"),
                            BatchingProjectionRunner, last)
         print(f"(b) batching runner:            {batched:.2f} s")
         print(f"ratio (a)/(b): {per_event / batched:.1f}x")

@@ -20,18 +20,24 @@ from api.auth import AuthConfig
 from domain.application import CataloguePolicy, GovflowApplication
 from domain.catalogue.classification import CLASSIFICATION_SETS
 from domain.catalogue.item import DayBasis
+from domain.grading.grades import GradeCutoffs
 from govflow.settings import Settings
 from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
 from projections.departments import DepartmentsProjection
+from projections.evaluations import EvaluationsProjection
 from projections.history import HistoryProjection
 from projections.inbox import InboxProjection
-from projections.registry import PROJECTIONS, open_view
+from projections.organizations import OrganizationsProjection
+from projections.registry import open_view, sqlite_view_files
 from projections.runners import start_runners
 from workflows.converter import DATA_CONVERTER
 from workflows.deadlines import DeadlinePolicy
 from workflows.gateway import CatalogueGateway
+from workflows.grading_gateway import GradingGateway
+from workflows.grading_messages import GradingPolicy
 from workflows.import_gateway import CatalogueImportGateway
+from workflows.organization_gateway import OrganizationGateway
 from workflows.registry_gateway import RegistryGateway
 from workflows.worker import build_worker
 
@@ -46,6 +52,18 @@ def deadline_policy(settings: Settings) -> DeadlinePolicy:
     )
 
 
+def grading_policy(settings: Settings) -> GradingPolicy:
+    """The settings every grade evaluation's workflow starts with."""
+    return GradingPolicy(
+        publicity_days=settings.grade_publicity_days,
+        appeal_answer_days=settings.appeal_answer_days,
+        cutoffs=GradeCutoffs(
+            five_a=settings.grade_cutoff_5a, four_a=settings.grade_cutoff_4a,
+            three_a=settings.grade_cutoff_3a, two_a=settings.grade_cutoff_2a,
+        ),
+    )
+
+
 def catalogue_policy(settings: Settings) -> CataloguePolicy:
     return CataloguePolicy(level1_classes=CLASSIFICATION_SETS[settings.classification_set])
 
@@ -53,14 +71,13 @@ def catalogue_policy(settings: Settings) -> CataloguePolicy:
 def store_env(settings: Settings) -> dict[str, str]:
     """The eventsourcing environment of the application and of every view.
 
-    On SQLite the views keep their own file (``<PROJECTION>_SQLITE_DBNAME``), so that
-    reading and rebuilding them never contends with the event store's writers.
+    On SQLite each view keeps a file of its own (``<PROJECTION>_SQLITE_DBNAME``), so
+    that reading and rebuilding them never contends with the event store's writers nor
+    with each other.
     """
     env = settings.event_store_env()
     if not settings.uses_postgres:
-        views = str(settings.data_dir / "views.sqlite3")
-        for projection in PROJECTIONS:
-            env[f"{projection.name.upper()}_SQLITE_DBNAME"] = views
+        env.update(sqlite_view_files(settings.data_dir))
     return env
 
 
@@ -132,4 +149,10 @@ def build_api(settings: Settings, client: Client) -> FastAPI:
         auth=auth_config(settings),
         read_wait_seconds=settings.read_wait_seconds,
         importer=CatalogueImportGateway(client, task_queue=settings.task_queue),
+        organizations=OrganizationGateway(client, task_queue=settings.task_queue),
+        grading=GradingGateway(client, task_queue=settings.task_queue,
+                               policy=grading_policy(settings)),
+        organization_views=build_view(settings, OrganizationsProjection),
+        evaluation_views=build_view(settings, EvaluationsProjection),
+        grade_threshold=settings.grade_threshold,
     )

@@ -148,8 +148,9 @@ def demo(
         help="运行中的 govflow API 地址；默认为 http://<GOVFLOW_API_HOST>:<GOVFLOW_API_PORT>",
     )] = None,
 ) -> None:
-    """Register the built-in Jiangmen departments and a consulting agency with three experts
-    in a running govflow (`govflow dev`), through its API; running it again adds nothing."""
+    """Seed a running govflow (`govflow dev`) through its API: the built-in Jiangmen
+    departments, a consulting agency with three experts, three social organizations, a
+    third-party evaluator and one grade evaluation under way; running it again adds nothing."""
     from govflow.demo import DEMO_USER, DemoError, seed
 
     settings = Settings()

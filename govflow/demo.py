@@ -1,10 +1,13 @@
-"""``govflow demo``: seed a running govflow with Jiangmen's departments and one consulting
-agency (江门市政府职能转移咨询委员会) with three experts, through the HTTP API.
+"""``govflow demo``: seed a running govflow with Jiangmen's departments, one consulting
+agency (江门市政府职能转移咨询委员会) with three experts, three social organizations, one
+third-party evaluator, a verified 五自四无 declaration and a grade evaluation with its
+evaluator assigned, through the HTTP API.
 
 Every record is sent with an Idempotency-Key of its own, so running the demo again
-creates nothing new: the API answers each repeat with its first answer.  A department
-someone registered by other means is left as it is.  Each line says what holds after
-the step (已登记, 已设立, 已聘任), which is as true on the second run as on the first.
+creates nothing new: the API answers each repeat with its first answer.  A department or
+a social organization someone registered by other means is left as it is.  Each line says
+what holds after the step (已登记, 已设立, 已聘任, 已申报, 已核验, 已启动, 已指派), which is
+as true on the second run as on the first.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 import httpx
 
 from domain.departments import JIANGMEN_DEPARTMENTS
+from domain.organizations.organization import SocialOrganization
+from domain.organizations.records import ComplianceItem
 
 DEMO_USER = "govflow-demo"
 """The committee user the demo acts as: keys are namespaced by user, so it stays the same."""
@@ -36,6 +41,47 @@ EXPERTS = (
 )
 
 
+
+@dataclass(frozen=True)
+class OrganizationSeed:
+    """A social organization as POST /organizations takes it."""
+
+    credit_code: str
+    name: str
+    category: str
+    kind: str
+    industry: str
+    region_code: str
+    registered_on: str
+    full_time_staff: int
+
+    @property
+    def id(self) -> str:
+        """The organization's id, which follows from its credit code."""
+        return str(SocialOrganization.create_id(self.credit_code))
+
+    def body(self) -> dict[str, Any]:
+        return {"credit_code": self.credit_code, "name": self.name,
+                "category": self.category, "kind": self.kind, "industry": self.industry,
+                "region_code": self.region_code, "registered_on": self.registered_on,
+                "full_time_staff": self.full_time_staff}
+
+
+ASSOCIATION = OrganizationSeed("51440700MJL1000170", "江门市养老服务协会", "社会团体",
+                               "行业协会商会", "养老服务", "440700", "2019-03-15", 6)
+"""The industry association: it declares 五自四无 and the committee verifies it."""
+SOCIAL_WORK_CENTRE = OrganizationSeed("52440703MJL200025M", "蓬江区社会工作服务中心",
+                                      "民办非企业单位", "社会服务类", "社会工作", "440703",
+                                      "2018-06-01", 12)
+"""The organization whose grade evaluation the committee starts."""
+VOLUNTEERS = OrganizationSeed("51440781MJL3000335", "台山市义工联合会", "社会团体",
+                              "公益慈善类", "志愿服务", "440781", "2020-09-10", 3)
+ORGANIZATIONS = (ASSOCIATION, SOCIAL_WORK_CENTRE, VOLUNTEERS)
+
+EVALUATOR_NAME = "江门市社会组织评估服务中心"
+EVALUATOR_CONTACT = "0750-3200000"
+
+
 class DemoError(Exception):
     """The demo could not finish; the message says why, in Chinese."""
 
@@ -47,10 +93,15 @@ class DemoSeeded:
     departments: int
     agency_id: str
     expert_ids: tuple[str, ...]
+    organization_ids: tuple[str, ...]
+    evaluator_id: str
+    evaluation_id: str
 
 
 async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None]) -> DemoSeeded:
-    """Register the built-in departments, the agency and its experts; one line per step.
+    """Register the built-in departments, the agency and its experts, the social
+    organizations and the evaluator; declare and verify the association's 五自四无; start
+    the social work centre's grade evaluation and assign the evaluator.  One line per step.
 
     ``client`` has the API's base URL and a committee token.
     """
@@ -79,9 +130,70 @@ async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None]) -> Dem
         ), step)
         expert_ids.append(str(appointed["expert_id"]))
         echo(f"专家 {expert.name}：已聘任，关联社会组织：{'、'.join(expert.affiliations) or '无'}")
-    echo(f"完成：部门 {len(JIANGMEN_DEPARTMENTS)} 个，咨询服务机构 1 个，专家 {len(EXPERTS)} 名")
+    organization_ids = await _seed_organizations(client, echo)
+    step = "登记第三方评估机构"
+    evaluator_id = str(_answer(await _post(
+        client, "/evaluators", {"name": EVALUATOR_NAME, "contact": EVALUATOR_CONTACT},
+        key="demo:evaluator", step=step,
+    ), step)["id"])
+    echo(f"第三方评估机构 {EVALUATOR_NAME}（{evaluator_id}）：已登记")
+    await _declare_and_verify_compliance(client, echo)
+    evaluation_id = await _start_evaluation(client, echo, evaluator_id=evaluator_id)
+    echo(f"完成：部门 {len(JIANGMEN_DEPARTMENTS)} 个，咨询服务机构 1 个，专家 {len(EXPERTS)} 名，"
+         f"社会组织 {len(organization_ids)} 家，第三方评估机构 1 家，等级评估 1 项")
     return DemoSeeded(departments=len(JIANGMEN_DEPARTMENTS), agency_id=agency_id,
-                      expert_ids=tuple(expert_ids))
+                      expert_ids=tuple(expert_ids), organization_ids=organization_ids,
+                      evaluator_id=evaluator_id, evaluation_id=evaluation_id)
+
+
+async def _seed_organizations(client: httpx.AsyncClient,
+                              echo: Callable[[str], None]) -> tuple[str, ...]:
+    """Register the social organizations; one registered by other means is left as it is."""
+    for organization in ORGANIZATIONS:
+        step = f"登记社会组织 {organization.name}"
+        response = await _post(client, "/organizations", organization.body(),
+                               key=f"demo:organization:{organization.credit_code}", step=step)
+        if _problem(response).get("type") != "OrganizationAlreadyRegisteredError":
+            _answer(response, step)
+        echo(f"社会组织 {organization.name}（{organization.credit_code}，{organization.category}，"
+             f"{organization.kind}）：已登记")
+    return tuple(organization.id for organization in ORGANIZATIONS)
+
+
+async def _declare_and_verify_compliance(client: httpx.AsyncClient,
+                                         echo: Callable[[str], None]) -> None:
+    """The association declares every item of 五自四无 compliant; the committee verifies."""
+    name = ASSOCIATION.name
+    step = f"申报{name}“五自四无”情况"
+    _answer(await _post(
+        client, f"/organizations/{ASSOCIATION.id}/compliance-declarations",
+        {"declarations": {item.value: True for item in ComplianceItem}},
+        key="demo:compliance-declaration", step=step,
+    ), step)
+    echo(f"{name}“五自四无”：已申报，{len(ComplianceItem)} 项均符合")
+    step = f"核验{name}“五自四无”"
+    _answer(await _post(client, f"/organizations/{ASSOCIATION.id}/compliance-verification", {},
+                        key="demo:compliance-verification", step=step), step)
+    echo(f"{name}“五自四无”：已核验")
+
+
+async def _start_evaluation(client: httpx.AsyncClient, echo: Callable[[str], None], *,
+                            evaluator_id: str) -> str:
+    """The committee starts the social work centre's grade evaluation and assigns the
+    evaluator; the evaluation's id comes from the first answer, repeated on a second run."""
+    name = SOCIAL_WORK_CENTRE.name
+    step = f"启动{name}的等级评估"
+    evaluation_id = str(_answer(await _post(
+        client, "/grade-evaluations", {"organization_id": SOCIAL_WORK_CENTRE.id},
+        key="demo:grade-evaluation", step=step,
+    ), step)["id"])
+    echo(f"等级评估 {name}（{evaluation_id}）：已启动")
+    step = f"为{name}的等级评估指派第三方评估机构"
+    _answer(await _post(client, f"/grade-evaluations/{evaluation_id}/evaluator",
+                        {"evaluator_id": evaluator_id}, key="demo:grade-evaluation:evaluator",
+                        step=step), step)
+    echo(f"等级评估 {name}：已指派第三方评估机构 {EVALUATOR_NAME}")
+    return evaluation_id
 
 
 async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any], *, key: str,

@@ -5,6 +5,9 @@ Every govflow aggregate's events carry ``command_id`` and ``actor``
 the view's position.  No topic filter, for the reason given in
 ``projections.catalogue``.
 
+Who complained (投诉人) is private: a ``ComplaintFiled`` entry shows neither the
+``complainant`` detail nor the user who filed it (``PRIVATE_USER`` instead).
+
 With SQLite the view lives in its own file: ``HISTORY_SQLITE_DBNAME`` overrides
 ``SQLITE_DBNAME`` (the environment is named after the projection).  With PostgreSQL
 it lives beside the events, tracked in ``history_tracking``.
@@ -24,9 +27,32 @@ from domain.aggregate import GovAggregate
 from projections.events import (
     AFFILIATIONS_DECLARED,
     AGENCY_ESTABLISHED,
+    APPEAL_ANSWERED,
+    APPEAL_ESCALATED,
+    APPEAL_FILED,
+    BOARD_MEMBER_ELECTED,
+    COMPLAINT_FILED,
+    COMPLAINT_RESOLVED,
+    COMPLIANCE_DECLARED,
+    COMPLIANCE_VERIFIED,
+    CREDIT_FLAG_CLEARED,
+    CREDIT_FLAG_RAISED,
     DEPARTMENT_REGISTERED,
+    EVALUATION_APPLIED,
+    EVALUATION_CONFIRMED,
+    EVALUATION_OPENED,
+    EVALUATION_PUBLICITY_CLOSED,
+    EVALUATION_SCORED,
+    EVALUATOR_AFFILIATIONS_DECLARED,
+    EVALUATOR_ASSIGNED,
+    EVALUATOR_REGISTERED,
     EXPERT_APPOINTED,
     EXPERT_REMOVED,
+    GRADE_AWARDED,
+    GRADE_DOWNGRADED,
+    GRADE_LAPSED,
+    GRADE_REVOKED,
+    INSPECTION_RECORDED,
     ITEM_BUDGET_ALLOCATED,
     ITEM_DECIDED,
     ITEM_DRAFTED,
@@ -44,6 +70,8 @@ from projections.events import (
     NUMBERING_ISSUED,
     NUMBERING_RANGE_ISSUED,
     NUMBERING_STARTED,
+    ORGANIZATION_REGISTERED,
+    PENALTY_RECORDED,
     event_values,
 )
 from projections.rows import HistoryEntry
@@ -73,6 +101,31 @@ EVENT_LABELS: dict[type[Any], str] = {
     EXPERT_APPOINTED: "聘任专家",
     AFFILIATIONS_DECLARED: "申报关联关系",
     EXPERT_REMOVED: "解聘专家",
+    ORGANIZATION_REGISTERED: "登记社会组织",
+    COMPLIANCE_DECLARED: "申报“五自四无”",
+    COMPLIANCE_VERIFIED: "核验“五自四无”",
+    BOARD_MEMBER_ELECTED: "理事会成员当选",
+    INSPECTION_RECORDED: "登记年检结论",
+    PENALTY_RECORDED: "登记行政处罚",
+    CREDIT_FLAG_RAISED: "列入信用名单",
+    CREDIT_FLAG_CLEARED: "移出信用名单",
+    COMPLAINT_FILED: "收到投诉",
+    COMPLAINT_RESOLVED: "办结投诉",
+    EVALUATION_OPENED: "开始等级评估",
+    GRADE_AWARDED: "授予评估等级",
+    GRADE_DOWNGRADED: "降低评估等级",
+    GRADE_REVOKED: "撤销评估等级",
+    GRADE_LAPSED: "评估等级到期",
+    EVALUATOR_REGISTERED: "登记第三方评估机构",
+    EVALUATOR_AFFILIATIONS_DECLARED: "登记评估机构关联关系",
+    EVALUATION_APPLIED: "申请等级评估",
+    EVALUATOR_ASSIGNED: "指派评估机构",
+    EVALUATION_SCORED: "评分",
+    EVALUATION_PUBLICITY_CLOSED: "公示期结束",
+    APPEAL_FILED: "申请复核",
+    APPEAL_ESCALATED: "复核逾期上报",
+    APPEAL_ANSWERED: "答复复核",
+    EVALUATION_CONFIRMED: "确认评估等级",
 }
 """Chinese labels of the events; an event without one is shown by its class name."""
 
@@ -81,6 +134,12 @@ _NOT_DETAILS = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "command_id",
      "actor"}
 )
+
+PRIVATE_FILERS: frozenset[type[Any]] = frozenset({COMPLAINT_FILED})
+"""Events whose filer is private: who complained is kept on the event, never shown
+(neither the ``complainant`` detail nor the user who filed it)."""
+PRIVATE_DETAILS = frozenset({"complainant"})
+PRIVATE_USER = "（不公开）"
 
 ENTRIES = Table(
     name="history_entries",
@@ -93,17 +152,19 @@ ENTRIES = Table(
 def history_entry(event: Any, tracking: Tracking) -> HistoryEntry:
     e = event_values(event)
     actor: dict[str, Any] = e["actor"]
+    private = type(event) in PRIVATE_FILERS
     return HistoryEntry(
         entity_id=e["originator_id"],
         notification_id=tracking.notification_id,
         event=type(event).__name__,
         event_label=EVENT_LABELS.get(type(event), type(event).__name__),
-        actor_user=str(actor["user"]),
+        actor_user=PRIVATE_USER if private else str(actor["user"]),
         actor_role=str(actor["role"]),
-        actor_scope=actor.get("scope"),
+        actor_scope=None if private else actor.get("scope"),
         occurred_at=e["timestamp"],
         command_id=e["command_id"],
-        details=json_ready({k: v for k, v in e.items() if k not in _NOT_DETAILS}),
+        details=json_ready({k: v for k, v in e.items()
+                            if k not in _NOT_DETAILS and k not in PRIVATE_DETAILS}),
     )
 
 

@@ -1,7 +1,7 @@
 """The task inbox (待办): for each role and scope, every case waiting on them.
 
-A projection, not a scan of workflows: each catalogue item event adds the tasks that
-now wait on someone and removes those that no longer do.
+A projection, not a scan of workflows: each catalogue item and grade evaluation event
+adds the tasks that now wait on someone and removes those that no longer do.
 
 | kind | who | waits from | until |
 |---|---|---|---|
@@ -12,10 +12,21 @@ now wait on someone and removes those that no longer do.
 | decide | the item's department | OpinionGiven, a rejected retention | Decided, Withdrawn |
 | retention | the committee | Decided to retain a listed item | RetentionReviewed |
 
+Grade evaluations (等级评估):
+
+| kind | who | waits from | until |
+|---|---|---|---|
+| assign_evaluator | the committee | Applied | EvaluatorAssigned |
+| score | the assigned evaluator | EvaluatorAssigned | Scored |
+| answer_appeal | the assigned evaluator | AppealFiled (due: answer_due_on) | AppealAnswered |
+| appeal_escalation | the committee | AppealEscalated (due: answer_due_on) | AppealAnswered |
+| confirm_grade | the committee | PublicityClosed (no open appeal), AppealAnswered | Confirmed |
+
 The view also keeps a few facts of each item (code, name, department, whether a
-retention needs the committee, the opinion's due date) so that a later event can
-title and place its tasks.  Whether a task is due soon or overdue depends on the day
-asked about, so the reader works that out, not the view.
+retention needs the committee, the opinion's due date) and of each evaluation (the
+organization, the evaluator, whether publicity closed and an appeal is open) so that
+a later event can title and place its tasks.  Whether a task is due soon or overdue
+depends on the day asked about, so the reader works that out, not the view.
 
 With SQLite the view lives in its own file (``INBOX_SQLITE_DBNAME`` overrides
 ``SQLITE_DBNAME``); with PostgreSQL beside the events, tracked in ``inbox_tracking``.
@@ -26,9 +37,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.dispatch import singledispatchmethod
@@ -40,6 +51,14 @@ from domain.catalogue.classification import Nature
 from domain.catalogue.item import ItemStatus
 from projections.catalogue import status_after_decision
 from projections.events import (
+    APPEAL_ANSWERED,
+    APPEAL_ESCALATED,
+    APPEAL_FILED,
+    EVALUATION_APPLIED,
+    EVALUATION_CONFIRMED,
+    EVALUATION_PUBLICITY_CLOSED,
+    EVALUATION_SCORED,
+    EVALUATOR_ASSIGNED,
     ITEM_DECIDED,
     ITEM_DRAFTED,
     ITEM_OPINION_GIVEN,
@@ -61,8 +80,11 @@ from projections.sql import SqlCursor, Table
 from projections.views import PostgresTrackedView, SQLiteTrackedView, TrackedView
 
 ENTITY_TYPE = "catalogue_item"
+EVALUATION_ENTITY_TYPE = "grade_evaluation"
 NO_DUE_DATE = date.max
 """Tasks without a due date sort after every dated one."""
+APPEAL_DUE_SOON_DAYS = 3
+"""An appeal's answer is due soon this many days before its due date."""
 
 
 class Kind(StrEnum):
@@ -74,6 +96,17 @@ class Kind(StrEnum):
     ESCALATION = "escalation"
     DECIDE = "decide"
     RETENTION = "retention"
+    ASSIGN_EVALUATOR = "assign_evaluator"
+    SCORE = "score"
+    ANSWER_APPEAL = "answer_appeal"
+    APPEAL_ESCALATION = "appeal_escalation"
+    CONFIRM_GRADE = "confirm_grade"
+
+
+CATALOGUE_KINDS = (Kind.PUBLISH, Kind.REFER, Kind.OPINION, Kind.ESCALATION, Kind.DECIDE,
+                   Kind.RETENTION)
+EVALUATION_KINDS = (Kind.ASSIGN_EVALUATOR, Kind.SCORE, Kind.ANSWER_APPEAL,
+                    Kind.APPEAL_ESCALATION, Kind.CONFIRM_GRADE)
 
 
 KIND_LABELS: dict[Kind, str] = {
@@ -83,6 +116,11 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.ESCALATION: "咨询意见逾期（已上报）",
     Kind.DECIDE: "待作出决定",
     Kind.RETENTION: "保留申请待审批",
+    Kind.ASSIGN_EVALUATOR: "待指派评估机构",
+    Kind.SCORE: "待评分",
+    Kind.ANSWER_APPEAL: "复核申请待答复",
+    Kind.APPEAL_ESCALATION: "复核答复逾期（已上报）",
+    Kind.CONFIRM_GRADE: "待确认评估等级",
 }
 KIND_ROLES: dict[Kind, Role] = {
     Kind.PUBLISH: Role.DEPARTMENT,
@@ -91,7 +129,24 @@ KIND_ROLES: dict[Kind, Role] = {
     Kind.ESCALATION: Role.COMMITTEE,
     Kind.DECIDE: Role.DEPARTMENT,
     Kind.RETENTION: Role.COMMITTEE,
+    Kind.ASSIGN_EVALUATOR: Role.COMMITTEE,
+    Kind.SCORE: Role.EVALUATOR,
+    Kind.ANSWER_APPEAL: Role.EVALUATOR,
+    Kind.APPEAL_ESCALATION: Role.COMMITTEE,
+    Kind.CONFIRM_GRADE: Role.COMMITTEE,
 }
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a case's tasks are about: where they link to and what they are titled."""
+
+    entity_type: str
+    entity_id: UUID
+    code: str
+    title: str
+    department: str | None
+    """The department whose staff act on it (department tasks), if any."""
 
 
 @dataclass(frozen=True)
@@ -106,10 +161,37 @@ class ItemFacts:
     statutory: bool
     referral_due_on: date | None
 
+    @property
+    def subject(self) -> Subject:
+        return Subject(ENTITY_TYPE, self.item_id, self.code, _title(self.code, self.name),
+                       self.department)
+
+
+@dataclass(frozen=True)
+class EvaluationFacts:
+    """What the inbox keeps of a grade evaluation to title and place its tasks."""
+
+    evaluation_id: UUID
+    credit_code: str
+    organization_name: str
+    evaluator_id: str | None
+    publicity_closed: bool
+    appeal_open: bool
+    """An appeal (复核) was filed and is not answered yet."""
+    appeal_answer_due_on: date | None
+
+    @property
+    def subject(self) -> Subject:
+        return Subject(EVALUATION_ENTITY_TYPE, self.evaluation_id, self.credit_code,
+                       _title(self.credit_code, f"{self.organization_name}等级评估"), None)
+
+
+FactsT = TypeVar("FactsT", ItemFacts, EvaluationFacts)
+
 
 @dataclass(frozen=True)
 class Waiting:
-    """A task that starts waiting; the item's facts say for whom, unless ``scope`` does."""
+    """A task that starts waiting; the case's facts say for whom, unless ``scope`` does."""
 
     kind: Kind
     since: datetime
@@ -117,38 +199,38 @@ class Waiting:
     due_on: date | None = None
     due_soon_on: date | None = None
 
-    def task(self, item: ItemFacts) -> InboxTask:
+    def task(self, subject: Subject) -> InboxTask:
         role = KIND_ROLES[self.kind]
         return InboxTask(
-            entry_id=entry_id(item.item_id, self.kind), role=role.value,
-            scope=item.department if role is Role.DEPARTMENT else self.scope,
-            kind=self.kind.value, kind_label=KIND_LABELS[self.kind],
-            title=_title(item.code, item.name), entity_type=ENTITY_TYPE,
-            entity_id=item.item_id, code=item.code, since=self.since.astimezone(UTC),
-            due_on=self.due_on, due_soon_on=self.due_soon_on, reminded=False,
+            entry_id=entry_id(subject.entity_id, self.kind), role=role.value,
+            scope=subject.department if role is Role.DEPARTMENT else self.scope,
+            kind=self.kind.value, kind_label=KIND_LABELS[self.kind], title=subject.title,
+            entity_type=subject.entity_type, entity_id=subject.entity_id, code=subject.code,
+            since=self.since.astimezone(UTC), due_on=self.due_on,
+            due_soon_on=self.due_soon_on, reminded=False,
         )
 
 
-def _nothing_waits(_: ItemFacts) -> Iterable[Waiting]:
+def _nothing_waits(_: Any) -> Iterable[Waiting]:
     return ()
 
 
 @dataclass(frozen=True)
-class InboxChange:
-    """What one event changes in the inbox of one item."""
+class InboxChange(Generic[FactsT]):
+    """What one event changes in the inbox of one case (an item or an evaluation)."""
 
     facts: Mapping[str, Any] = field(default_factory=dict)
-    """New values of the item's facts (applied first)."""
+    """New values of the case's facts (applied first)."""
     done: tuple[Kind, ...] = ()
     """Tasks that no longer wait."""
     changed: Mapping[Kind, Mapping[str, Any]] = field(default_factory=dict)
     """New values of tasks that still wait."""
-    waiting: Callable[[ItemFacts], Iterable[Waiting]] = _nothing_waits
-    """Tasks that now wait, given the item's facts."""
+    waiting: Callable[[FactsT], Iterable[Waiting]] = _nothing_waits
+    """Tasks that now wait, given the case's facts."""
 
 
-def entry_id(item_id: UUID, kind: Kind) -> str:
-    return f"{item_id}:{kind.value}"
+def entry_id(entity_id: UUID, kind: Kind) -> str:
+    return f"{entity_id}:{kind.value}"
 
 
 def _title(code: str, name: str) -> str:
@@ -156,6 +238,7 @@ def _title(code: str, name: str) -> str:
 
 
 ITEMS = Table(name="inbox_items", row_class=ItemFacts, key="item_id")
+EVALUATIONS = Table(name="inbox_evaluations", row_class=EvaluationFacts, key="evaluation_id")
 TASKS = Table(name="inbox_tasks", row_class=InboxTask, key="entry_id",
               indexes=(("role", "scope", "due_on"), ("entity_id",)))
 
@@ -167,40 +250,55 @@ class InboxView(TrackedView):
     """Implements ``projections.readers.InboxReader``."""
 
     projection_name = "inbox"
-    tables = (ITEMS, TASKS)
+    tables = (ITEMS, EVALUATIONS, TASKS)
 
     # --- writes ----------------------------------------------------------------
 
-    def add_item(self, item: ItemFacts, change: InboxChange, tracking: Tracking) -> None:
-        values = asdict(item)
+    def add_item(self, item: ItemFacts, change: InboxChange[ItemFacts],
+                 tracking: Tracking) -> None:
+        self._add(ITEMS, item.item_id, item, change, tracking)
+
+    def change(self, item_id: UUID, change: InboxChange[ItemFacts], tracking: Tracking) -> None:
+        self._apply(tracking, lambda c: self._change(c, ITEMS, item_id, change))
+
+    def add_evaluation(self, evaluation: EvaluationFacts,
+                       change: InboxChange[EvaluationFacts], tracking: Tracking) -> None:
+        self._add(EVALUATIONS, evaluation.evaluation_id, evaluation, change, tracking)
+
+    def change_evaluation(self, evaluation_id: UUID, change: InboxChange[EvaluationFacts],
+                          tracking: Tracking) -> None:
+        self._apply(tracking, lambda c: self._change(c, EVALUATIONS, evaluation_id, change))
+
+    def _add(self, table: Table, key: UUID, facts: FactsT, change: InboxChange[FactsT],
+             tracking: Tracking) -> None:
+        values = asdict(facts)
 
         def write(c: SqlCursor) -> None:
-            self._execute(c, ITEMS, ITEMS.insert_sql(values), values)
-            self._change(c, item.item_id, change)
+            self._execute(c, table, table.insert_sql(values), values)
+            self._change(c, table, key, change)
 
         self._apply(tracking, write)
 
-    def change(self, item_id: UUID, change: InboxChange, tracking: Tracking) -> None:
-        self._apply(tracking, lambda c: self._change(c, item_id, change))
-
-    def _change(self, c: SqlCursor, item_id: UUID, change: InboxChange) -> None:
+    def _change(self, c: SqlCursor, table: Table, key: UUID,
+                change: InboxChange[FactsT]) -> None:
+        """Change the case's facts (in ``table``), then its tasks."""
         if change.facts:
-            self._execute(c, ITEMS, ITEMS.update_sql(change.facts),
-                          {**change.facts, "key": item_id})
-        (item,) = self._fetch(c, ITEMS, "SELECT * FROM {table} WHERE item_id = :key",
-                              {"key": item_id})
+            self._execute(c, table, table.update_sql(change.facts), {**change.facts, "key": key})
+        (facts,) = self._fetch(c, table, f"SELECT * FROM {{table}} WHERE {table.key} = :key",
+                               {"key": key})
+        subject = facts.subject
         if "name" in change.facts:
             self._execute(c, TASKS, "UPDATE {table} SET title = :title "
                           "WHERE entity_id = :entity_id",
-                          {"title": _title(item.code, item.name), "entity_id": item_id})
+                          {"title": subject.title, "entity_id": key})
         for kind in change.done:
             self._execute(c, TASKS, "DELETE FROM {table} WHERE entry_id = :key",
-                          {"key": entry_id(item_id, kind)})
+                          {"key": entry_id(key, kind)})
         for kind, values in change.changed.items():
             self._execute(c, TASKS, TASKS.update_sql(values),
-                          {**values, "key": entry_id(item_id, kind)})
-        for waiting in change.waiting(item):
-            task = asdict(waiting.task(item))
+                          {**values, "key": entry_id(key, kind)})
+        for waiting in change.waiting(facts):
+            task = asdict(waiting.task(subject))
             self._execute(c, TASKS, TASKS.upsert_sql(task), task)
 
     # --- reads -----------------------------------------------------------------
@@ -267,7 +365,8 @@ class PostgresInboxView(InboxView, PostgresTrackedView):
 
 
 class InboxProjection(Projection[InboxView]):
-    """Keeps the inbox up to date: one handler per catalogue item event that moves a task."""
+    """Keeps the inbox up to date: one handler per catalogue item or grade evaluation event
+    that moves a task."""
 
     name = "inbox"
 
@@ -354,13 +453,79 @@ class InboxProjection(Projection[InboxView]):
 
     @process_event.register(ITEM_WITHDRAWN)
     def withdrawn(self, event: Any, tracking: Tracking) -> None:
-        self._change(event, tracking, InboxChange(done=tuple(Kind)))
+        self._change(event, tracking, InboxChange(done=CATALOGUE_KINDS))
 
-    def _change(self, event: Any, tracking: Tracking, change: InboxChange) -> None:
+    def _change(self, event: Any, tracking: Tracking, change: InboxChange[ItemFacts]) -> None:
         self.view.change(event.originator_id, change, tracking)
 
+    # --- grade evaluations (等级评估) ------------------------------------------------
 
-def _waits(waiting: Waiting) -> InboxChange:
+    @process_event.register(EVALUATION_APPLIED)
+    def evaluation_applied(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        evaluation = EvaluationFacts(
+            evaluation_id=e["originator_id"], credit_code=e["credit_code"],
+            organization_name=e["organization_name"], evaluator_id=None,
+            publicity_closed=False, appeal_open=False, appeal_answer_due_on=None)
+        self.view.add_evaluation(
+            evaluation, _waits(Waiting(Kind.ASSIGN_EVALUATOR, e["timestamp"])), tracking)
+
+    @process_event.register(EVALUATOR_ASSIGNED)
+    def evaluator_assigned(self, event: Any, tracking: Tracking) -> None:
+        evaluator = event.evaluator_id
+        self._evaluation(event, tracking, InboxChange(
+            facts={"evaluator_id": evaluator}, done=(Kind.ASSIGN_EVALUATOR,),
+            waiting=lambda _: [Waiting(Kind.SCORE, event.timestamp, scope=evaluator)],
+        ))
+
+    @process_event.register(EVALUATION_SCORED)
+    def evaluation_scored(self, event: Any, tracking: Tracking) -> None:
+        self._evaluation(event, tracking, InboxChange(done=(Kind.SCORE,)))
+
+    @process_event.register(EVALUATION_PUBLICITY_CLOSED)
+    def evaluation_publicity_closed(self, event: Any, tracking: Tracking) -> None:
+        # Under an open appeal, confirmation waits for the answer.
+        self._evaluation(event, tracking, InboxChange(
+            facts={"publicity_closed": True},
+            waiting=lambda evaluation: [] if evaluation.appeal_open else [
+                Waiting(Kind.CONFIRM_GRADE, event.timestamp)],
+        ))
+
+    @process_event.register(APPEAL_FILED)
+    def appeal_filed(self, event: Any, tracking: Tracking) -> None:
+        due: date = event.answer_due_on
+        self._evaluation(event, tracking, InboxChange(
+            facts={"appeal_open": True, "appeal_answer_due_on": due},
+            waiting=lambda evaluation: [Waiting(
+                Kind.ANSWER_APPEAL, event.timestamp, scope=evaluation.evaluator_id, due_on=due,
+                due_soon_on=due - timedelta(days=APPEAL_DUE_SOON_DAYS))],
+        ))
+
+    @process_event.register(APPEAL_ESCALATED)
+    def appeal_escalated(self, event: Any, tracking: Tracking) -> None:
+        # The evaluator may still answer: its task stays, overdue.
+        self._evaluation(event, tracking, InboxChange(waiting=lambda evaluation: [
+            Waiting(Kind.APPEAL_ESCALATION, event.timestamp,
+                    due_on=evaluation.appeal_answer_due_on)]))
+
+    @process_event.register(APPEAL_ANSWERED)
+    def appeal_answered(self, event: Any, tracking: Tracking) -> None:
+        self._evaluation(event, tracking, InboxChange(
+            facts={"appeal_open": False}, done=(Kind.ANSWER_APPEAL, Kind.APPEAL_ESCALATION),
+            waiting=lambda evaluation: [Waiting(Kind.CONFIRM_GRADE, event.timestamp)]
+            if evaluation.publicity_closed else [],
+        ))
+
+    @process_event.register(EVALUATION_CONFIRMED)
+    def evaluation_confirmed(self, event: Any, tracking: Tracking) -> None:
+        self._evaluation(event, tracking, InboxChange(done=EVALUATION_KINDS))
+
+    def _evaluation(self, event: Any, tracking: Tracking,
+                    change: InboxChange[EvaluationFacts]) -> None:
+        self.view.change_evaluation(event.originator_id, change, tracking)
+
+
+def _waits(waiting: Waiting) -> InboxChange[Any]:
     return InboxChange(waiting=lambda _: [waiting])
 
 

@@ -52,6 +52,8 @@ class OrganizationRow:
     updated_at: datetime
     version: int
     last_notification_id: int
+    position: int = 0
+    """The log position of its registration: organizations are listed in that order."""
 
     # What ``domain.organizations.eligibility.UndertakerRecord`` reads.
 
@@ -108,6 +110,8 @@ class GradeRow:
     to_level, basis, reference, reason, on (ISO date)."""
     updated_at: datetime
     last_notification_id: int
+    position: int = 0
+    """The log position of the award: the organization's newest grade has the highest."""
 
     @property
     def label(self) -> str:
@@ -150,6 +154,8 @@ class EvaluationRow:
     updated_at: datetime
     version: int
     last_notification_id: int
+    position: int = 0
+    """The log position of the application: the newest application has the highest."""
 
 
 @dataclass(frozen=True)
@@ -177,3 +183,5 @@ class EvaluatorRow:
     updated_at: datetime
     version: int
     last_notification_id: int
+    position: int = 0
+    """The log position of its registration: evaluators are listed in that order."""

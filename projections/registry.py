@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import InfrastructureFactory
@@ -16,8 +17,18 @@ from projections.departments import (
     PostgresDepartmentsView,
     SQLiteDepartmentsView,
 )
+from projections.evaluations import (
+    EvaluationsProjection,
+    PostgresEvaluationsView,
+    SQLiteEvaluationsView,
+)
 from projections.history import HistoryProjection, PostgresHistoryView, SQLiteHistoryView
 from projections.inbox import InboxProjection, PostgresInboxView, SQLiteInboxView
+from projections.organizations import (
+    OrganizationsProjection,
+    PostgresOrganizationsView,
+    SQLiteOrganizationsView,
+)
 from projections.views import TrackedView
 
 
@@ -34,6 +45,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration(InboxProjection, SQLiteInboxView, PostgresInboxView),
     Registration(DepartmentsProjection, SQLiteDepartmentsView, PostgresDepartmentsView),
     Registration(AgenciesProjection, SQLiteAgenciesView, PostgresAgenciesView),
+    Registration(OrganizationsProjection, SQLiteOrganizationsView, PostgresOrganizationsView),
+    Registration(EvaluationsProjection, SQLiteEvaluationsView, PostgresEvaluationsView),
 )
 
 PROJECTIONS: tuple[type[Projection[Any]], ...] = tuple(
@@ -56,3 +69,11 @@ def open_view(
     environment named after the projection (so ``<NAME>_SQLITE_DBNAME`` applies)."""
     factory = InfrastructureFactory.construct(Environment(projection_class.name, env))
     return factory.tracking_recorder(view_class_for(projection_class, uses_postgres))
+
+
+def sqlite_view_files(directory: Path, *, prefix: str = "views") -> dict[str, str]:
+    """``<NAME>_SQLITE_DBNAME`` for every projection: a file of its own in ``directory``
+    (``views-catalogue.sqlite3``, …), so that one view's long batch (a bulk import's
+    catch-up) never holds the write lock another view is waiting for."""
+    return {f"{p.name.upper()}_SQLITE_DBNAME": str(directory / f"{prefix}-{p.name}.sqlite3")
+            for p in PROJECTIONS}

@@ -30,7 +30,6 @@ from typing import Any, TypedDict, TypeVar
 from uuid import UUID
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -76,9 +75,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.deadlines import ONE_DAY, Deadline, DeadlineRequest, compute_deadline
     from workflows.failures import (
-        activity_refusals,
         refusals_as_failures,
     )
+    from workflows.steps import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, execute_step
 
 __all__ = [
     "CatalogueItemInput",
@@ -95,14 +94,6 @@ __all__ = [
 # refuses leaves no trace in history, so the run gives it this long, then ends.
 DRAFT_WAIT = timedelta(minutes=10)
 
-# Commands are idempotent by command id, so an activity is retried until it answers:
-# giving up would leave the workflow unsure whether the event store changed.
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-ACTIVITY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-)
 
 # The catalogue stage is over: decided (handed off), retained, or withdrawn.
 ENDED = frozenset({ItemStatus.DECIDED, ItemStatus.RETAINED, ItemStatus.WITHDRAWN})
@@ -545,11 +536,7 @@ class CatalogueItemWorkflow:
         self, activity: Callable[[CatalogueActivities, CommandT], ResultT], command: CommandT
     ) -> ResultT:
         """Run an activity; a refusal fails the update with the domain's own error."""
-        with activity_refusals():
-            return await workflow.execute_activity_method(
-                activity, command,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            )
+        return await execute_step(activity, command)
 
 
 class _Addressed(TypedDict):

@@ -33,7 +33,6 @@ from typing import Any, TypedDict, TypeVar
 from uuid import UUID
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -56,7 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.grading.evaluation import APPLYING_ROLES, GradeEvaluation
     from domain.grading.grades import validity_for
     from domain.grading.stages import EvaluationStatus
-    from workflows.failures import activity_refusals, refusals_as_failures
+    from workflows.failures import refusals_as_failures
     from workflows.grade_signals import (
         DOWNGRADED,
         GRADE_CHANGED_SIGNAL,
@@ -78,6 +77,7 @@ with workflow.unsafe.imports_passed_through():
         GradingPolicy,
         ScoreInput,
     )
+    from workflows.steps import execute_step
 
 __all__ = [
     "GRADING_WORKFLOWS",
@@ -92,14 +92,6 @@ __all__ = [
 # validator refuses leaves no trace in history, so the run gives it this long, then ends.
 APPLY_WAIT = timedelta(minutes=10)
 
-# Commands are idempotent by command id, so an activity is retried until it answers:
-# giving up would leave the workflow unsure whether the event store changed.
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-ACTIVITY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-)
 
 CommandT = TypeVar("CommandT")
 ResultT = TypeVar("ResultT")
@@ -418,11 +410,7 @@ class GradeEvaluationWorkflow:
         self, activity: Callable[[GradingActivities, CommandT], ResultT], command: CommandT
     ) -> ResultT:
         """Run an activity; a refusal fails the update with the domain's own error."""
-        with activity_refusals():
-            return await workflow.execute_activity_method(
-                activity, command,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            )
+        return await execute_step(activity, command)
 
 
 class _Addressed(TypedDict):

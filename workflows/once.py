@@ -60,10 +60,15 @@ class _Command(Protocol):
 CommandT = TypeVar("CommandT", bound=_Command)
 
 
+COMMAND_EXECUTION_TIMEOUT = timedelta(minutes=10)
+"""A one-shot command that has not finished by then (no worker running, say) ends as
+timed out; the same command id may then be sent again."""
+
+
 async def run_command(
     client: Client, run: Callable[[Any, CommandT], Awaitable[ResultT]], command: CommandT, *,
     task_queue: str,
 ) -> ResultT:
     """Run a one-shot command's workflow (``command:<command_id>``) exactly once."""
     return await run_once(client, run, command, workflow_id=command_workflow_id(command.command_id),
-                          task_queue=task_queue)
+                          task_queue=task_queue, execution_timeout=COMMAND_EXECUTION_TIMEOUT)

@@ -28,6 +28,14 @@ from tests.api.fakes import (
 )
 from tests.api.helpers import CZJ, MZJ, READ_WAIT_SECONDS, Pipeline, Tokens
 from tests.api.import_fakes import FakeCatalogueImporter
+from tests.api.organization_fakes import (
+    FakeEvaluationViews,
+    FakeGradingCommands,
+    FakeOrganizationCommands,
+    FakeOrganizationViews,
+    FollowingHistory,
+)
+from tests.api.organization_helpers import Seeded, seed
 from tests.api.real_stack import Stack, real_stack
 from tests.api.registry_fakes import FakeRegistryCommands, FollowingRegisters
 from tests.workflows.harness import start_time_skipping
@@ -161,6 +169,69 @@ def pipeline(
 ) -> Pipeline:
     return Pipeline(client=client, gateway=gateway, agency=agency, officer=officer,
                     agency_staff=agency_staff, finance=finance)
+
+
+# --- social organizations and grade evaluation (opt in: a test module overrides ``app``
+# with ``organization_app``) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def organization_commands(gateway: FakeCatalogueCommands) -> FakeOrganizationCommands:
+    return FakeOrganizationCommands(gateway.application)
+
+
+@pytest.fixture
+def grading_commands(gateway: FakeCatalogueCommands, clock: FakeClock) -> FakeGradingCommands:
+    return FakeGradingCommands(gateway.application, clock)
+
+
+@pytest.fixture
+def organization_views() -> FakeOrganizationViews:
+    return FakeOrganizationViews()
+
+
+@pytest.fixture
+def evaluation_views() -> FakeEvaluationViews:
+    return FakeEvaluationViews()
+
+
+@pytest.fixture
+def organization_app(
+    gateway: FakeCatalogueCommands, views: FakeViews, inbox: FakeInbox, clock: FakeClock,
+    auth_config: AuthConfig, registry: FakeRegistryCommands, registers: FollowingRegisters,
+    organization_commands: FakeOrganizationCommands, grading_commands: FakeGradingCommands,
+    organization_views: FakeOrganizationViews, evaluation_views: FakeEvaluationViews,
+) -> FastAPI:
+    """The app with the organization and grading fakes, and a history that shows every
+    aggregate's events as the real history view stores them."""
+    return create_app(
+        commands=gateway, catalogue=views, history=FollowingHistory(gateway.application),
+        inbox=inbox, auth=auth_config, read_wait_seconds=READ_WAIT_SECONDS, clock=clock,
+        registry=registry, departments=registers.departments, agencies=registers.agencies,
+        organizations=organization_commands, grading=grading_commands,
+        organization_views=organization_views, evaluation_views=evaluation_views,
+    )
+
+
+@pytest.fixture
+def orgs(gateway: FakeCatalogueCommands) -> Seeded:
+    """蓬江区长者服务中心, 江门市养老服务协会 and an evaluator, registered in the domain."""
+    return seed(gateway.application)
+
+
+@pytest.fixture
+def centre_staff(tokens: Tokens, orgs: Seeded) -> dict[str, str]:
+    return tokens.headers(Role.ORGANIZATION, str(orgs.centre), user="hu.centre")
+
+
+@pytest.fixture
+def association_staff(tokens: Tokens, orgs: Seeded) -> dict[str, str]:
+    return tokens.headers(Role.ORGANIZATION, str(orgs.association), user="li.association")
+
+
+@pytest.fixture
+def evaluator_staff(tokens: Tokens, orgs: Seeded) -> dict[str, str]:
+    return tokens.headers(Role.EVALUATOR, str(orgs.evaluator), user="wu.evaluator")
 
 
 # --- the real stack (tests.api.real_stack) ---------------------------------------

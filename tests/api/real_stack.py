@@ -25,14 +25,19 @@ from domain.application import GovflowApplication
 from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
 from projections.departments import DepartmentsProjection
+from projections.evaluations import EvaluationsProjection
 from projections.history import HistoryProjection
 from projections.inbox import InboxProjection
-from projections.registry import PROJECTIONS, open_view
+from projections.organizations import OrganizationsProjection
+from projections.registry import open_view, sqlite_view_files
 from projections.runners import start_runners, stop_runners
 from tests.api.fakes import Agency, FakeClock, establish_agency
 from tests.seed import CZJ, MZJ, register_departments
 from tests.workflows.harness import catalogue_gateway, running_worker
+from workflows.grading_gateway import GradingGateway
+from workflows.grading_messages import GradingPolicy
 from workflows.import_gateway import CatalogueImportGateway
+from workflows.organization_gateway import OrganizationGateway
 from workflows.registry_gateway import RegistryGateway
 
 AUTH = AuthConfig(secret="real-stack-tests-secret-0123456789abcdef", issuer="govflow",
@@ -68,8 +73,7 @@ async def real_stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
         "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
         "SQLITE_POLL_SECONDS": "0.05",
     }
-    for projection in PROJECTIONS:
-        store[f"{projection.name.upper()}_SQLITE_DBNAME"] = str(tmp_path / "views.sqlite3")
+    store.update(sqlite_view_files(tmp_path))
     application = GovflowApplication(store)
     register_departments(application, MZJ, CZJ)
     agency = establish_agency(application)
@@ -77,7 +81,8 @@ async def real_stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
     runners = start_runners(env=store, uses_postgres=False)
     views: list[Any] = [open_view(p, env=store, uses_postgres=False)
                         for p in (CatalogueProjection, HistoryProjection, InboxProjection,
-                                  DepartmentsProjection, AgenciesProjection)]
+                                  DepartmentsProjection, AgenciesProjection,
+                                  OrganizationsProjection, EvaluationsProjection)]
     try:
         async with running_worker(env, application) as task_queue:
             app = create_app(
@@ -86,6 +91,10 @@ async def real_stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
                 catalogue=views[0], history=views[1], inbox=views[2], auth=AUTH,
                 registry=RegistryGateway(env.client, task_queue=task_queue),
                 departments=views[3], agencies=views[4],
+                organizations=OrganizationGateway(env.client, task_queue=task_queue),
+                grading=GradingGateway(env.client, task_queue=task_queue,
+                                       policy=GradingPolicy()),
+                organization_views=views[5], evaluation_views=views[6],
                 read_wait_seconds=10, clock=clock,
             )
             transport = httpx.ASGITransport(app=app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 
 from api.auth import AuthConfig, issue_token
 from domain.actors import Role
+from domain.organizations.organization import SocialOrganization
 from tests.e2e.conftest import E2E_SECRET, DevProcess
 
 pytestmark = pytest.mark.e2e
@@ -92,6 +95,14 @@ def run_demo(dev: DevProcess) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=180, check=False)
 
 
+def eventually(read: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Wait for a view without ``?after=`` (organizations, evaluations) to show a write."""
+    deadline = time.monotonic() + timeout
+    while not read():
+        assert time.monotonic() < deadline, "the view did not catch up"
+        time.sleep(0.2)
+
+
 def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     govflow_dev.start()
     first = run_demo(govflow_dev)
@@ -105,21 +116,52 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     lines = first.stdout.splitlines()
     assert again.stdout.splitlines() == lines
     assert lines[0] == "部门 440700-MZJ 江门市民政局：已登记"
-    assert lines[-1] == "完成：部门 14 个，咨询服务机构 1 个，专家 3 名"
     with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
-        # 14 departments, one agency and three experts: 18 events, and nothing since.
+        # 14 departments, one agency and three experts (18 events); three organizations, one
+        # evaluator, 五自四无 declared and verified, an evaluation started (the evaluation
+        # and the organization's open evaluation) and assigned (9); and nothing since.
         probe = http.post("/departments", json={"code": "440783-MZJ", "name": "开平市民政局"},
                           headers=committee_headers())
         assert probe.status_code == 201, probe.text
-        assert probe.json()["notification_id"] == 19
+        assert probe.json()["notification_id"] == 28
         after = {"after": probe.json()["notification_id"], "limit": 200}
         departments = http.get("/departments", params=after).json()["data"]
         (agency,) = http.get("/agencies", params=after).json()["data"]
         history = http.get(f"/agencies/{agency['id']}/history", params=after).json()
+
+        association_id = str(SocialOrganization.create_id("51440700MJL1000170"))
+        centre_id = str(SocialOrganization.create_id("52440703MJL200025M"))
+        eventually(lambda: len(http.get("/organizations").json()["data"]) == 3 and bool(
+            http.get(f"/organizations/{association_id}").json()["compliance_verified_on"]))
+        organizations = http.get("/organizations").json()["data"]
+        association = http.get(f"/organizations/{association_id}").json()
+        eventually(lambda: [e["status"] for e in http.get("/grade-evaluations").json()["data"]]
+                   == ["评估中"] and len(http.get("/evaluators").json()["data"]) == 1)
+        (evaluation,) = http.get("/grade-evaluations").json()["data"]
+        (evaluator,) = http.get("/evaluators").json()["data"]
     assert len(departments) == 15
     assert [d["code"] for d in departments if d["pilot"]] == [
         "440703-CZJ", "440703-MZJ", "440781-CZJ", "440781-MZJ"]
     assert agency["name"] == "江门市政府职能转移咨询委员会"
     assert [e["name"] for e in agency["experts"]] == ["陈明", "林芳", "黄伟"]
     assert [e["event_label"] for e in history] == ["设立咨询服务机构"] + ["聘任专家"] * 3
+    assert [o["name"] for o in organizations] == [
+        "江门市养老服务协会", "蓬江区社会工作服务中心", "台山市义工联合会"]
+    assert association["compliance"] == dict.fromkeys(association["compliance"], True)
+    assert len(association["compliance"]) == 9
+    assert evaluator["name"] == "江门市社会组织评估服务中心"
+    assert (evaluation["organization_id"], evaluation["evaluator_id"]) == (
+        centre_id, evaluator["id"])
+    assert lines[-9:] == [
+        "社会组织 江门市养老服务协会（51440700MJL1000170，社会团体，行业协会商会）：已登记",
+        "社会组织 蓬江区社会工作服务中心（52440703MJL200025M，民办非企业单位，社会服务类）：已登记",
+        "社会组织 台山市义工联合会（51440781MJL3000335，社会团体，公益慈善类）：已登记",
+        f"第三方评估机构 江门市社会组织评估服务中心（{evaluator['id']}）：已登记",
+        "江门市养老服务协会“五自四无”：已申报，9 项均符合",
+        "江门市养老服务协会“五自四无”：已核验",
+        f"等级评估 蓬江区社会工作服务中心（{evaluation['id']}）：已启动",
+        "等级评估 蓬江区社会工作服务中心：已指派第三方评估机构 江门市社会组织评估服务中心",
+        "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 3 家，第三方评估机构 1 家，"
+        "等级评估 1 项",
+    ]
     assert govflow_dev.stop() == 0

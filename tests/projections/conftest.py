@@ -39,7 +39,7 @@ from domain.catalogue.commands import (
     ReviseCatalogueItem,
     WithdrawCatalogueItem,
 )
-from projections.registry import PROJECTIONS, open_view
+from projections.registry import open_view, sqlite_view_files
 from projections.runners import start_runners, stop_runners
 from tests.domain.conftest import item_fields
 from tests.seed import register_departments
@@ -224,14 +224,13 @@ class Store:
 
 
 def sqlite_env(tmp_path: Path) -> dict[str, str]:
-    """Events in one file, every view in another (as ``govflow dev`` keeps them)."""
-    views = str(tmp_path / "views.sqlite3")
+    """Events in one file, each view in its own (as ``govflow dev`` keeps them)."""
     return {
         "PERSISTENCE_MODULE": "govflow.sqlite_persistence",
         "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
         "SQLITE_LOCK_TIMEOUT": "10",
         "SQLITE_POLL_SECONDS": "0.05",
-        **{f"{projection.name.upper()}_SQLITE_DBNAME": views for projection in PROJECTIONS},
+        **sqlite_view_files(tmp_path),
     }
 
 
