@@ -11,9 +11,9 @@ from eventsourcing.persistence import JSONTranscoder
 
 from domain.agency.service import AgencyService
 from domain.catalogue.importing import ImportService
-from domain.catalogue.service import CataloguePolicy, CatalogueService
+from domain.catalogue.service import CataloguePolicy
 from domain.departments import DepartmentDirectory
-from domain.grading.service import GradingService
+from domain.purchase.service import PurchaseService
 from domain.registry.service import RegistryDirectory, RegistryService
 from domain.transcodings import DateAsISO
 
@@ -21,7 +21,7 @@ __all__ = ["CataloguePolicy", "GovflowApplication"]
 
 
 class GovflowApplication(
-    CatalogueService, ImportService, RegistryService, AgencyService, GradingService
+    PurchaseService, ImportService, RegistryService, AgencyService
 ):
     """政府职能转移与购买服务 — every aggregate, one totally ordered log."""
 

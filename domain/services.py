@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -80,6 +80,33 @@ class ServiceBase(Application[UUID]):
                 raise taken(fresh) from None
             raise
         return self._result(aggregate, recordings)
+
+    def _command_together(
+        self, cls: type[TAggregate], aggregate_id: UUID, command_id: str,
+        decide: Callable[[TAggregate], Sequence[GovAggregate] | None],
+        missing: Callable[[], NotFoundError],
+    ) -> CommandResult:
+        """As :meth:`_command`, where the decision may also record on other aggregates (the
+        organization, the catalogue item): ``decide`` returns them (or None), all are saved
+        at once."""
+        aggregate = self._require(cls, aggregate_id, missing)
+        if aggregate.has_applied(command_id):
+            return self._replayed(aggregate, command_id)
+        others = decide(aggregate) or ()
+        return self._save_together(aggregate, others, command_id)
+
+    def _save_together(self, primary: TAggregate, others: Sequence[GovAggregate],
+                       command_id: str) -> CommandResult:
+        """One transaction for ``primary`` and ``others``; a concurrent repeat of the
+        command is answered from ``primary``."""
+        try:
+            recordings = self.save(primary, *others)
+        except IntegrityError:
+            fresh = self._get_or_none(type(primary), primary.id)
+            if fresh is not None and fresh.has_applied(command_id):
+                return self._replayed(fresh, command_id)
+            raise
+        return self._result(primary, recordings)
 
     def _result(self, aggregate: Any, recordings: list[Recording[UUID]]) -> CommandResult:
         return CommandResult(

@@ -15,7 +15,10 @@ from domain.catalogue.numbering import CatalogueNumbering
 from domain.grading.evaluation import GradeEvaluation
 from domain.grading.evaluator import ThirdPartyEvaluator
 from domain.organizations.organization import SocialOrganization
+from domain.purchase.contract import PurchaseContract
 from domain.registry.departments import RegisteredDepartment
+from domain.transfer.staffing import StaffingRequest
+from domain.transfer.transfer import FunctionTransfer
 
 ITEM_DRAFTED: type[Any] = CatalogueItem.Drafted  # type: ignore[attr-defined]
 ITEM_REVISED: type[Any] = CatalogueItem.Revised  # type: ignore[attr-defined]
@@ -72,6 +75,99 @@ APPEAL_FILED: type[Any] = GradeEvaluation.AppealFiled  # type: ignore[attr-defin
 APPEAL_ESCALATED: type[Any] = GradeEvaluation.AppealEscalated  # type: ignore[attr-defined]
 APPEAL_ANSWERED: type[Any] = GradeEvaluation.AppealAnswered  # type: ignore[attr-defined]
 EVALUATION_CONFIRMED: type[Any] = GradeEvaluation.Confirmed  # type: ignore[attr-defined]
+ITEM_UNDERTAKEN: type[Any] = (
+    CatalogueItem.Undertaken  # type: ignore[attr-defined]
+)
+ITEM_COMMITMENT_CHANGED: type[Any] = (
+    CatalogueItem.CommitmentChanged  # type: ignore[attr-defined]
+)
+ITEM_UNDERTAKING_ENDED: type[Any] = (
+    CatalogueItem.UndertakingEnded  # type: ignore[attr-defined]
+)
+UNDERTAKING_STARTED: type[Any] = (
+    _ORG.UndertakingStarted  # type: ignore[attr-defined]
+)
+UNDERTAKING_ENDED: type[Any] = (
+    _ORG.UndertakingEnded  # type: ignore[attr-defined]
+)
+PERFORMANCE_BARRED: type[Any] = (
+    _ORG.PerformanceBarred  # type: ignore[attr-defined]
+)
+TRANSFER_PROPOSED: type[Any] = (
+    FunctionTransfer.Proposed  # type: ignore[attr-defined]
+)
+TRANSFER_APPROVED: type[Any] = (
+    FunctionTransfer.Approved  # type: ignore[attr-defined]
+)
+TRANSFER_REJECTED: type[Any] = (
+    FunctionTransfer.Rejected  # type: ignore[attr-defined]
+)
+TRANSFER_TOOK_EFFECT: type[Any] = (
+    FunctionTransfer.TookEffect  # type: ignore[attr-defined]
+)
+TRANSFER_SUSPENDED: type[Any] = (
+    FunctionTransfer.Suspended  # type: ignore[attr-defined]
+)
+TRANSFER_RESUMED: type[Any] = (
+    FunctionTransfer.Resumed  # type: ignore[attr-defined]
+)
+TRANSFER_REVOKED: type[Any] = (
+    FunctionTransfer.Revoked  # type: ignore[attr-defined]
+)
+TRANSFER_EXPIRED: type[Any] = (
+    FunctionTransfer.Expired  # type: ignore[attr-defined]
+)
+STAFFING_REQUESTED: type[Any] = (
+    StaffingRequest.Requested  # type: ignore[attr-defined]
+)
+STAFFING_FLAGGED: type[Any] = (
+    StaffingRequest.Flagged  # type: ignore[attr-defined]
+)
+STAFFING_DECIDED: type[Any] = (
+    StaffingRequest.Decided  # type: ignore[attr-defined]
+)
+CONTRACT_AWARDED: type[Any] = (
+    PurchaseContract.Awarded  # type: ignore[attr-defined]
+)
+CONTRACT_ANNOUNCED: type[Any] = (
+    PurchaseContract.Announced  # type: ignore[attr-defined]
+)
+MILESTONE_DELIVERED: type[Any] = (
+    PurchaseContract.MilestoneDelivered  # type: ignore[attr-defined]
+)
+MILESTONE_ACCEPTED: type[Any] = (
+    PurchaseContract.MilestoneAccepted  # type: ignore[attr-defined]
+)
+MILESTONE_REJECTED: type[Any] = (
+    PurchaseContract.MilestoneRejected  # type: ignore[attr-defined]
+)
+MILESTONE_OVERDUE: type[Any] = (
+    PurchaseContract.MilestoneOverdue  # type: ignore[attr-defined]
+)
+PAYMENT_APPROVED: type[Any] = (
+    PurchaseContract.PaymentApproved  # type: ignore[attr-defined]
+)
+CONTRACT_AMENDED: type[Any] = (
+    PurchaseContract.Amended  # type: ignore[attr-defined]
+)
+CONTRACT_TERMINATED: type[Any] = (
+    PurchaseContract.Terminated  # type: ignore[attr-defined]
+)
+REVIEW_OPENED: type[Any] = (
+    PurchaseContract.ReviewOpened  # type: ignore[attr-defined]
+)
+CONTRACT_REVIEWED: type[Any] = (
+    PurchaseContract.Reviewed  # type: ignore[attr-defined]
+)
+CONTRACT_CLOSED: type[Any] = (
+    PurchaseContract.Closed  # type: ignore[attr-defined]
+)
+PROVIDER_GRADE_CHANGED: type[Any] = (
+    PurchaseContract.ProviderGradeChanged  # type: ignore[attr-defined]
+)
+PROVIDER_CONFIRMED: type[Any] = (
+    PurchaseContract.ProviderConfirmed  # type: ignore[attr-defined]
+)
 
 
 def event_values(event: Any) -> dict[str, Any]:

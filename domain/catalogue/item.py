@@ -322,6 +322,19 @@ class Decision:
     departs_from_opinion: bool
 
 
+@dataclass(frozen=True)
+class ItemUndertaking:
+    """A transfer or purchase contract through which an organization undertakes the item."""
+
+    case_id: str
+    kind: str
+    organization_id: str
+    organization_name: str
+    fiscal_year: int | None
+    committed_fen: int
+    live: bool = True
+
+
 class CatalogueItem(GovAggregate):
     """A function in a department's catalogue for one year (目录事项)."""
 
@@ -366,6 +379,7 @@ class CatalogueItem(GovAggregate):
         self.publicity_ends_on: date | None = None
         self.published_at: datetime | None = None
         self.budgets: dict[int, int] = {}
+        self.undertakings: dict[str, ItemUndertaking] = {}
         self.referral: Referral | None = None
         self.opinion: Opinion | None = None
         self.decision: Decision | None = None
@@ -540,6 +554,61 @@ class CatalogueItem(GovAggregate):
 
     def budget_for(self, fiscal_year: int) -> int:
         return self.budgets.get(fiscal_year, 0)
+
+    def committed_for(self, fiscal_year: int) -> int:
+        """What contracts of ``fiscal_year`` have committed of the budget (a terminated one
+        keeps what it paid)."""
+        return sum(u.committed_fen for u in self.undertakings.values()
+                   if u.fiscal_year == fiscal_year)
+
+    # --- who undertakes the function (承接) -------------------------------------------
+
+    def record_undertaking(self, *, command_id: str, actor: Actor, case_id: str, kind: str,
+                           organization_id: str, organization_name: str,
+                           fiscal_year: int | None, committed_fen: int) -> None:
+        """A transfer approved or a contract awarded for this item (saved with it)."""
+        self._undertaken(command_id=command_id, actor=self.actor_record(actor), case_id=case_id,
+                         kind=kind, organization_id=organization_id,
+                         organization_name=organization_name, fiscal_year=fiscal_year,
+                         committed_fen=committed_fen)
+
+    @event("Undertaken")
+    def _undertaken(self, *, command_id: str, actor: dict[str, Any], case_id: str, kind: str,
+                    organization_id: str, organization_name: str, fiscal_year: int | None,
+                    committed_fen: int) -> None:
+        self._applied(command_id)
+        self.undertakings[case_id] = ItemUndertaking(case_id, kind, organization_id,
+                                                     organization_name, fiscal_year,
+                                                     committed_fen)
+
+    def change_commitment(self, *, command_id: str, actor: Actor, case_id: str,
+                          committed_fen: int) -> None:
+        """A contract's amended or (on termination) paid amount."""
+        self._commitment_changed(command_id=command_id, actor=self.actor_record(actor),
+                                 case_id=case_id, committed_fen=committed_fen)
+
+    @event("CommitmentChanged")
+    def _commitment_changed(self, *, command_id: str, actor: dict[str, Any], case_id: str,
+                            committed_fen: int) -> None:
+        self._applied(command_id)
+        self.undertakings[case_id] = replace(self.undertakings[case_id],
+                                             committed_fen=committed_fen)
+
+    def end_undertaking(self, *, command_id: str, actor: Actor, case_id: str) -> None:
+        """The transfer or contract ended; a contract's commitment stays counted."""
+        if case_id in self.undertakings and self.undertakings[case_id].live:
+            self._undertaking_ended(command_id=command_id, actor=self.actor_record(actor),
+                                    case_id=case_id)
+
+    @event("UndertakingEnded")
+    def _undertaking_ended(self, *, command_id: str, actor: dict[str, Any],
+                           case_id: str) -> None:
+        self._applied(command_id)
+        self.undertakings[case_id] = replace(self.undertakings[case_id], live=False)
+
+    def live_undertakers(self) -> list[str]:
+        """The organizations (ids) that undertake the function now."""
+        return sorted({u.organization_id for u in self.undertakings.values() if u.live})
 
     # --- referral to a consulting agency (提交咨询) ------------------------------------
 

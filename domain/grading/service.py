@@ -6,8 +6,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from domain.catalogue.commands import CommandResult
 from domain.grading.commands import (
     AnswerAppeal,
@@ -78,7 +76,7 @@ class GradingService(OrganizationService):
                                            organization=organization, applied_on=cmd.applied_on)
         organization.open_evaluation(command_id=cmd.command_id, actor=cmd.actor,
                                      evaluation_id=str(evaluation.id), applied_on=cmd.applied_on)
-        return self._save_both(evaluation, organization, cmd.command_id)
+        return self._save_together(evaluation, [organization], cmd.command_id)
 
     def assign_evaluator(self, cmd: AssignEvaluator) -> CommandResult:
         """指派第三方评估机构."""
@@ -133,7 +131,7 @@ class GradingService(OrganizationService):
         organization.award_grade(command_id=cmd.command_id, actor=cmd.actor,
                                  evaluation_id=str(evaluation.id), level=evaluation.level,
                                  confirmed_on=cmd.confirmed_on)
-        return self._save_both(evaluation, organization, cmd.command_id)
+        return self._save_together(evaluation, [organization], cmd.command_id)
 
     def get_evaluation(self, evaluation_id: UUID) -> GradeEvaluation:
         return self._require(GradeEvaluation, evaluation_id,
@@ -161,17 +159,18 @@ class GradingService(OrganizationService):
                            decided_on=cmd.decided_on)))
 
     def organization_eligibility(
-        self, organization_id: UUID, *, on: date, bars: Sequence[PerformanceBar] = (),
+        self, organization_id: UUID, *, on: date, bars: Sequence[PerformanceBar] | None = None,
         threshold: int = DEFAULT_GRADE_THRESHOLD,
     ) -> Eligibility:
-        """承接资格 as recorded (for the award decision of the later stages).  A grade
+        """承接资格 as recorded, with the organization's own performance bars unless
+        ``bars`` are given (for the award decision of the later stages).  A grade
         awarded but not in force on ``on`` (it starts on 1 January, or its validity is over
         and the lapse is still to come) is named with its validity, not taken for none."""
         organization = self.get_organization(organization_id)
         record = organization.current_grade(on) or organization.standing_grade()
         return undertaking_eligibility(
-            organization, on=on, grade=CurrentGrade.of(record), bars=bars,
-            threshold=threshold)
+            organization, on=on, grade=CurrentGrade.of(record),
+            bars=organization.bars if bars is None else bars, threshold=threshold)
 
     # --- mechanics ----------------------------------------------------------------------
 
@@ -184,18 +183,6 @@ class GradingService(OrganizationService):
                          decide: Callable[[SocialOrganization], None]) -> CommandResult:
         return self._command(SocialOrganization, organization_id, command_id, decide,
                              lambda: organization_not_found(organization_id))
-
-    def _save_both(self, evaluation: GradeEvaluation, organization: SocialOrganization,
-                   command_id: str) -> CommandResult:
-        """One transaction for both; a concurrent repeat of the command is answered."""
-        try:
-            recordings = self.save(evaluation, organization)
-        except IntegrityError:
-            fresh = self._get_or_none(GradeEvaluation, evaluation.id)
-            if fresh is not None and fresh.has_applied(command_id):
-                return self._replayed(fresh, command_id)
-            raise
-        return self._result(evaluation, recordings)
 
 
 def evaluator_not_found(evaluator_id: UUID) -> EvaluatorNotFoundError:

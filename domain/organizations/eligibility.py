@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from domain.organizations.bars import PerformanceBar as PerformanceBar
 from domain.organizations.records import CreditFlag, FlagPeriod, GradeRecord
 
 DEFAULT_GRADE_THRESHOLD = 3
@@ -45,14 +46,6 @@ class UndertakerRecord(Protocol):
     def compliance_verified(self) -> bool: ...
 
     def flag_active_on(self, flag: CreditFlag, day: date) -> FlagPeriod | None: ...
-
-
-@dataclass(frozen=True)
-class PerformanceBar:
-    """A bar from a poor performance review (绩效评价): no award up to ``until`` inclusive."""
-
-    until: date
-    reason: str
 
 
 @dataclass(frozen=True)

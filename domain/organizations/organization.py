@@ -29,6 +29,7 @@ from domain.grading.errors import (
     UnknownDowngradeBasisError,
 )
 from domain.grading.grades import LOWEST_LEVEL, grade_label, validity_for
+from domain.organizations.bars import PerformanceBar
 from domain.organizations.credit_code import OrganizationCategory, check_credit_code
 from domain.organizations.errors import (
     BoardMemberAlreadyElectedError,
@@ -68,6 +69,8 @@ from domain.organizations.records import (
     OrganizationKind,
     Penalty,
     PublicOffice,
+    Undertaking,
+    UndertakingKind,
     parse_choice,
 )
 from domain.text import required_text
@@ -156,6 +159,8 @@ class SocialOrganization(GovAggregate):
         self.complaints: dict[str, Complaint] = {}
         self.grades: list[GradeRecord] = []
         self.open_evaluation_id: str | None = None
+        self.undertakings: dict[str, Undertaking] = {}
+        self.bars: list[PerformanceBar] = []
 
     @property
     def code(self) -> str:
@@ -619,6 +624,47 @@ class SocialOrganization(GovAggregate):
             raise NoCurrentGradeError(
                 f"「{self.name}」没有有效的评估等级，无从{action}")
         return grade
+
+    # --- undertakings (承接) and performance bars --------------------------------------
+
+    def start_undertaking(self, *, command_id: str, actor: Actor, case_id: str, kind: str,
+                          item_id: str, started_on: date) -> None:
+        """开始承接 a transfer or a purchase contract (saved with the case that awards it)."""
+        self._undertaking_started(command_id=command_id, actor=self.actor_record(actor),
+                                  case_id=case_id, kind=UndertakingKind(kind).value,
+                                  item_id=item_id, started_on=started_on)
+
+    @event("UndertakingStarted")
+    def _undertaking_started(self, *, command_id: str, actor: dict[str, Any], case_id: str,
+                             kind: str, item_id: str, started_on: date) -> None:
+        self._applied(command_id)
+        self.undertakings[case_id] = Undertaking(case_id, UndertakingKind(kind), item_id,
+                                                 started_on)
+
+    def end_undertaking(self, *, command_id: str, actor: Actor, case_id: str,
+                        ended_on: date) -> None:
+        """承接结束 (expired, revoked, closed or terminated); ending one not live is a no-op."""
+        if case_id in self.undertakings:
+            self._undertaking_ended(command_id=command_id, actor=self.actor_record(actor),
+                                    case_id=case_id, ended_on=ended_on)
+
+    @event("UndertakingEnded")
+    def _undertaking_ended(self, *, command_id: str, actor: dict[str, Any], case_id: str,
+                           ended_on: date) -> None:
+        self._applied(command_id)
+        self.undertakings.pop(case_id, None)
+
+    def bar(self, *, command_id: str, actor: Actor, until: date, reason: str,
+            contract_id: str) -> None:
+        """绩效评价为差: no new award up to ``until`` inclusive."""
+        self._barred(command_id=command_id, actor=self.actor_record(actor), until=until,
+                     reason=reason, contract_id=contract_id)
+
+    @event("PerformanceBarred")
+    def _barred(self, *, command_id: str, actor: dict[str, Any], until: date, reason: str,
+                contract_id: str) -> None:
+        self._applied(command_id)
+        self.bars.append(PerformanceBar(until=until, reason=reason))
 
     # --- guards ------------------------------------------------------------------------------
 

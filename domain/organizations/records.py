@@ -172,3 +172,20 @@ class GradeRecord:
 
     def in_force_on(self, day: date) -> bool:
         return self.status is GradeStatus.VALID and self.valid_from <= day <= self.valid_until
+
+
+class UndertakingKind(StrEnum):
+    """What an organization undertakes (承接): a transferred function or a purchased service."""
+
+    TRANSFER = "职能转移"
+    PURCHASE = "购买服务"
+
+
+@dataclass(frozen=True)
+class Undertaking:
+    """A live transfer or purchase contract the organization undertakes."""
+
+    case_id: str
+    kind: UndertakingKind
+    item_id: str
+    started_on: date

@@ -1,0 +1,1 @@
+"""Function transfer (职能转移): transfer, authorization or entrustment to an organization."""
