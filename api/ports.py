@@ -29,7 +29,9 @@ from domain.organizations.commands import (
     ResolveComplaint,
     VerifyCompliance,
 )
+from domain.purchase.contract import MilestonePlan
 from domain.registry.commands import RegisterDepartment
+from domain.transfer.commands import DecideStaffing, RequestStaffing
 
 
 class CatalogueCommands(Protocol):
@@ -185,4 +187,95 @@ class GradingCommands(Protocol):
 
     async def confirm(
         self, *, evaluation_id: UUID, command_id: str, actor: Actor
+    ) -> CommandResult: ...
+
+
+class TransferCommands(Protocol):
+    """Commands on a function transfer (职能转移), each an update of its workflow
+    (``transfer:<id>``), and the one-shot staffing requests (编制申请).  Dates ("today")
+    are the workflow's.
+
+    Each raises a ``domain.errors.DomainError`` subclass when the command is refused;
+    repeating a ``command_id`` returns the first answer and records nothing.
+    """
+
+    async def propose(
+        self, *, command_id: str, actor: Actor, item_id: UUID, organization_id: UUID,
+        legal_basis: str, effective_from: date, effective_until: date, conditions: str,
+    ) -> CommandResult:
+        """提出转移方案: the transfer's id is ``aggregate_id_for(command_id)``."""
+        ...
+
+    async def approve(self, *, transfer_id: UUID, command_id: str, actor: Actor) -> CommandResult: ...
+
+    async def reject(
+        self, *, transfer_id: UUID, command_id: str, actor: Actor, reason: str
+    ) -> CommandResult: ...
+
+    async def suspend(
+        self, *, transfer_id: UUID, command_id: str, actor: Actor, reason: str
+    ) -> CommandResult: ...
+
+    async def resume(
+        self, *, transfer_id: UUID, command_id: str, actor: Actor, reason: str
+    ) -> CommandResult: ...
+
+    async def revoke(
+        self, *, transfer_id: UUID, command_id: str, actor: Actor, reason: str
+    ) -> CommandResult: ...
+
+    async def request_staffing(self, command: RequestStaffing) -> CommandResult: ...
+
+    async def decide_staffing(self, command: DecideStaffing) -> CommandResult: ...
+
+
+class PurchaseCommands(Protocol):
+    """Commands on a purchase contract (购买服务合同), each an update of its workflow
+    (``purchase-contract:<id>``).  Dates ("today") are the workflow's.
+
+    Each raises a ``domain.errors.DomainError`` subclass when the command is refused;
+    repeating a ``command_id`` returns the first answer and records nothing.
+    """
+
+    async def award(
+        self, *, command_id: str, actor: Actor, item_id: UUID, organization_id: UUID,
+        method: str, fiscal_year: int, amount_fen: int, term_start: date, term_end: date,
+        milestones: tuple[MilestonePlan, ...], secured_and_stable: bool = False,
+    ) -> CommandResult:
+        """签订合同: the contract's id is ``aggregate_id_for(command_id)``; it is announced
+        (公告) right after."""
+        ...
+
+    async def report_delivery(
+        self, *, contract_id: UUID, command_id: str, actor: Actor, milestone_id: str,
+        report: str,
+    ) -> CommandResult: ...
+
+    async def review_delivery(
+        self, *, contract_id: UUID, command_id: str, actor: Actor, milestone_id: str,
+        accepted: bool, findings: str,
+    ) -> CommandResult: ...
+
+    async def approve_payment(
+        self, *, contract_id: UUID, command_id: str, actor: Actor, milestone_id: str,
+        amount_fen: int,
+    ) -> CommandResult: ...
+
+    async def amend(
+        self, *, contract_id: UUID, command_id: str, actor: Actor, reason: str,
+        added_fen: int = 0, added_milestone: MilestonePlan | None = None,
+        term_end: date | None = None,
+    ) -> CommandResult: ...
+
+    async def terminate(
+        self, *, contract_id: UUID, command_id: str, actor: Actor, reason: str
+    ) -> CommandResult: ...
+
+    async def record_review(
+        self, *, contract_id: UUID, command_id: str, actor: Actor, scores: dict[str, int],
+        comment: str,
+    ) -> CommandResult: ...
+
+    async def confirm_provider(
+        self, *, contract_id: UUID, command_id: str, actor: Actor, note: str
     ) -> CommandResult: ...

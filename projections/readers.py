@@ -6,6 +6,16 @@ from datetime import date
 from typing import Protocol
 from uuid import UUID
 
+from projections.case_rows import (
+    ContractFilter,
+    ContractRow,
+    LedgerLine,
+    LedgerTotals,
+    ReviewRow,
+    StaffingRow,
+    TransferFilter,
+    TransferRow,
+)
 from projections.organization_rows import (
     EvaluationFilter,
     EvaluationRow,
@@ -103,4 +113,49 @@ class EvaluationReader(CaughtUp, Protocol):
 
     def list_evaluators(self, *, cursor: str | None, limit: int) -> Page[EvaluatorRow]:
         """Evaluators in registration order, with their workloads."""
+        ...
+
+
+class TransferReader(CaughtUp, Protocol):
+    """职能转移 and 编制申请."""
+
+    def get_transfer(self, transfer_id: UUID) -> TransferRow | None: ...
+
+    def list_transfers(
+        self, filters: TransferFilter, *, cursor: str | None, limit: int
+    ) -> Page[TransferRow]:
+        """Transfers, newest proposal first."""
+        ...
+
+    def get_staffing_request(self, request_id: UUID) -> StaffingRow | None: ...
+
+    def list_staffing_requests(
+        self, *, department: str | None, flagged: bool | None, cursor: str | None, limit: int
+    ) -> Page[StaffingRow]:
+        """Staffing requests, newest first."""
+        ...
+
+
+class ContractReader(CaughtUp, Protocol):
+    """购买服务合同, the payments ledger and 绩效评价."""
+
+    def get_contract(self, contract_id: UUID) -> ContractRow | None: ...
+
+    def list_contracts(
+        self, filters: ContractFilter, *, cursor: str | None, limit: int
+    ) -> Page[ContractRow]:
+        """Contracts, newest award first."""
+        ...
+
+    def ledger(self, *, group_by: str, fiscal_year: int | None,
+               department: str | None) -> tuple[list[LedgerLine], LedgerTotals]:
+        """The ledger grouped by ``department``, ``organization`` or ``fiscal_year``, and the
+        grand totals; the groups add up to the totals."""
+        ...
+
+    def reviews(
+        self, *, provider_id: UUID | None, department: str | None, contract_id: UUID | None,
+        cursor: str | None, limit: int,
+    ) -> Page[ReviewRow]:
+        """Performance reviews, newest first."""
         ...
