@@ -206,7 +206,9 @@ class TransferCommands(Protocol):
         """提出转移方案: the transfer's id is ``aggregate_id_for(command_id)``."""
         ...
 
-    async def approve(self, *, transfer_id: UUID, command_id: str, actor: Actor) -> CommandResult: ...
+    async def approve(
+        self, *, transfer_id: UUID, command_id: str, actor: Actor
+    ) -> CommandResult: ...
 
     async def reject(
         self, *, transfer_id: UUID, command_id: str, actor: Actor, reason: str
