@@ -14,6 +14,7 @@ from domain.catalogue.importing import ImportResult, ImportRow, RowError
 from domain.grading.commands import (
     DeclareEvaluatorAffiliations,
     DowngradeGrade,
+    RecordExistingGrade,
     RegisterEvaluator,
     RevokeGrade,
 )
@@ -146,6 +147,10 @@ class OrganizationCommands(Protocol):
     async def downgrade_grade(self, command: DowngradeGrade) -> CommandResult: ...
 
     async def revoke_grade(self, command: RevokeGrade) -> CommandResult: ...
+
+    async def record_existing_grade(self, command: RecordExistingGrade) -> CommandResult:
+        """登记既有评估等级 (from the certificate); it lapses like a confirmed grade."""
+        ...
 
     async def register_evaluator(self, command: RegisterEvaluator) -> CommandResult: ...
 

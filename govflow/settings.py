@@ -64,6 +64,16 @@ class Settings(BaseSettings):
     grade_threshold: int = Field(default=3, ge=1, le=5)
     """The lowest grade that may undertake transferred functions or purchased services."""
 
+    # Purchase of services and performance review (购买服务、绩效评价, DESIGN.md §3.5).
+    hold_final_payment: bool = True
+    """The final payment of a contract waits for its performance review."""
+    poor_review_bar_years: int = Field(default=1, ge=0, le=5)
+    """A 差 review bars the provider from new awards for this many years."""
+    review_weight_decision: int = Field(default=20, ge=1, le=97)
+    review_weight_process: int = Field(default=20, ge=1, le=97)
+    review_weight_output: int = Field(default=30, ge=1, le=97)
+    review_weight_effect: int = Field(default=30, ge=1, le=97)
+
     read_wait_seconds: float = Field(default=5.0, gt=0, le=30)
     projection_poll_seconds: float = Field(default=0.2, gt=0, le=10)
 
@@ -97,6 +107,16 @@ class Settings(BaseSettings):
         if not cutoffs[0] > cutoffs[1] > cutoffs[2] > cutoffs[3]:
             raise ValueError(
                 "GOVFLOW_GRADE_CUTOFF_5A > _4A > _3A > _2A is required; got " + str(cutoffs))
+        return self
+
+    @model_validator(mode="after")
+    def _review_weights_add_up(self) -> Settings:
+        weights = (self.review_weight_decision, self.review_weight_process,
+                   self.review_weight_output, self.review_weight_effect)
+        if sum(weights) != 100:
+            raise ValueError(
+                "GOVFLOW_REVIEW_WEIGHT_DECISION + _PROCESS + _OUTPUT + _EFFECT must add up to "
+                f"100; got {weights} (sum {sum(weights)})")
         return self
 
     @property

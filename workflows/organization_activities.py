@@ -23,6 +23,7 @@ from domain.catalogue.commands import CommandResult
 from domain.grading.commands import (
     DeclareEvaluatorAffiliations,
     DowngradeGrade,
+    RecordExistingGrade,
     RegisterEvaluator,
     RevokeGrade,
 )
@@ -38,6 +39,8 @@ from domain.organizations.commands import (
     ResolveComplaint,
     VerifyCompliance,
 )
+from domain.organizations.records import UndertakingKind
+from workflows.case_ids import purchase_contract_workflow_id, transfer_workflow_id
 from workflows.failures import refusals_as_failures
 from workflows.grade_signals import (
     DOWNGRADED,
@@ -45,6 +48,12 @@ from workflows.grade_signals import (
     GradeChanged,
     grade_evaluation_workflow_id,
 )
+
+# The workflow of each kind of undertaking (承接), by the case's id.
+_CASE_WORKFLOW_IDS: dict[UndertakingKind, Callable[[UUID], str]] = {
+    UndertakingKind.TRANSFER: transfer_workflow_id,
+    UndertakingKind.PURCHASE: purchase_contract_workflow_id,
+}
 
 # The organization's events that change a grade, and the change each one is.
 _GRADE_CHANGES = {"GradeDowngraded": DOWNGRADED, "GradeRevoked": REVOKED}
@@ -137,6 +146,11 @@ class OrganizationActivities:
             return self._application.revoke_grade(command)
 
     @activity.defn
+    def record_existing_grade(self, command: RecordExistingGrade) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.record_existing_grade(command)
+
+    @activity.defn
     def grade_change_fan_out(self, ref: GradeChangeRef) -> GradeFanOut:
         """The grade change ``ref`` recorded, and the live workflows to tell of it."""
         notice = self._grade_change(ref)
@@ -171,15 +185,18 @@ class OrganizationActivities:
         )
 
     def _live_cases(self, notice: GradeChanged) -> tuple[str, ...]:
-        """The live workflows of the organization that a grade change concerns.
-
-        HAND-OFF to the transfer and purchase-contract stages (issue 5): add here the ids
-        of the organization's live transfer (``transfer:<id>``) and purchase-contract
-        (``purchase-contract:<id>``) workflows, read from the application.  Until then
-        only the grade's own evaluation is told.  A workflow named here that has ended
-        is skipped by the sender, so this list may err on the side of too many.
+        """The live workflows of the organization that a grade change concerns: the grade's
+        own evaluation, and every transfer (``transfer:<id>``) and purchase contract
+        (``purchase-contract:<id>``) the organization undertakes now, which then review
+        whether it may go on.  A workflow named here that has ended is skipped by the
+        sender, so this list may err on the side of too many.
         """
-        return (grade_evaluation_workflow_id(notice.evaluation_id),)
+        organization = self._application.get_organization(notice.organization_id)
+        undertaken = tuple(
+            _CASE_WORKFLOW_IDS[undertaking.kind](UUID(case_id))
+            for case_id, undertaking in sorted(organization.undertakings.items())
+        )
+        return (grade_evaluation_workflow_id(notice.evaluation_id), *undertaken)
 
     # --- evaluators ----------------------------------------------------------------------
 
@@ -212,6 +229,7 @@ def organization_activities(application: GovflowApplication) -> list[Callable[..
         activities.resolve_complaint,
         activities.downgrade_grade,
         activities.revoke_grade,
+        activities.record_existing_grade,
         activities.grade_change_fan_out,
         activities.register_evaluator,
         activities.declare_evaluator_affiliations,

@@ -22,6 +22,7 @@ from domain.catalogue.commands import CommandResult
 from domain.grading.commands import (
     DeclareEvaluatorAffiliations,
     DowngradeGrade,
+    RecordExistingGrade,
     RegisterEvaluator,
     RevokeGrade,
 )
@@ -37,6 +38,7 @@ from domain.organizations.commands import (
     ResolveComplaint,
     VerifyCompliance,
 )
+from workflows.existing_grade import RecordExistingGradeWorkflow
 from workflows.once import run_command
 from workflows.organization_commands import (
     ClearCreditFlagWorkflow,
@@ -115,6 +117,10 @@ class OrganizationGateway:
     async def downgrade_grade(self, command: DowngradeGrade) -> CommandResult:
         """降级; the organization's live cases are told before the answer."""
         return await self._run(DowngradeGradeWorkflow.run, command)
+
+    async def record_existing_grade(self, command: RecordExistingGrade) -> CommandResult:
+        """登记既有评估等级; its expiry then runs as ``grade-evaluation:<grade id>``."""
+        return await self._run(RecordExistingGradeWorkflow.run, command)
 
     async def revoke_grade(self, command: RevokeGrade) -> CommandResult:
         """撤销评估等级; the organization's live cases are told before the answer."""

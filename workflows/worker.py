@@ -19,6 +19,7 @@ from workflows.catalogue_import import CatalogueImportWorkflow
 from workflows.catalogue_item import CatalogueItemWorkflow
 from workflows.command import COMMAND_WORKFLOWS
 from workflows.deadlines import compute_deadline
+from workflows.existing_grade import EXISTING_GRADE_WORKFLOWS
 from workflows.grade_evaluation import GRADING_WORKFLOWS
 from workflows.grading_activities import grading_activities
 from workflows.import_activities import CatalogueImportActivities
@@ -28,7 +29,7 @@ from workflows.registry_activities import RegistryActivities
 
 WORKFLOWS: Sequence[type] = (
     CatalogueItemWorkflow, CatalogueImportWorkflow, *COMMAND_WORKFLOWS,
-    *ORGANIZATION_COMMAND_WORKFLOWS, *GRADING_WORKFLOWS,
+    *ORGANIZATION_COMMAND_WORKFLOWS, *EXISTING_GRADE_WORKFLOWS, *GRADING_WORKFLOWS,
 )
 
 

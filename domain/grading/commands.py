@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.actors import Actor
 from domain.grading.grades import GradeCutoffs
@@ -138,3 +138,29 @@ class RevokeGrade:
     organization_id: UUID
     reason: str
     decided_on: date
+
+
+_EXISTING_GRADE = uuid5(NAMESPACE_URL, "govflow:existing-grade")
+
+
+def existing_grade_id(organization_id: UUID, certificate_number: str) -> UUID:
+    """The id an existing grade is recorded under (in place of an evaluation's id)."""
+    return uuid5(_EXISTING_GRADE, f"{organization_id}:{certificate_number.strip()}")
+
+
+@dataclass(frozen=True)
+class RecordExistingGrade:
+    """登记既有评估等级 (the committee), from the grade certificate."""
+
+    command_id: str
+    actor: Actor
+    organization_id: UUID
+    level: int
+    confirmed_on: date
+    certificate_number: str
+    evaluator_name: str
+    recorded_on: date
+
+    @property
+    def grade_id(self) -> UUID:
+        return existing_grade_id(self.organization_id, self.certificate_number)

@@ -84,3 +84,11 @@ class GradeNotStandingError(ConflictError):
 
 class GradeNotExpiredError(ConflictError):
     """A grade lapses only after the last day of its validity."""
+
+
+class InvalidGradeLevelError(InvalidCommandError):
+    """An existing grade is 1A–5A, confirmed on a day that has come."""
+
+
+class GradeAlreadyRecordedError(ConflictError):
+    """This grade certificate is on the organization's record already."""

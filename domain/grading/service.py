@@ -18,6 +18,7 @@ from domain.grading.commands import (
     EscalateAppeal,
     FileAppeal,
     LapseGrade,
+    RecordExistingGrade,
     RegisterEvaluator,
     RevokeGrade,
     ScoreEvaluation,
@@ -151,6 +152,15 @@ class GradingService(OrganizationService):
             o.downgrade_grade(command_id=cmd.command_id, actor=cmd.actor, basis=cmd.basis,
                               reference=cmd.reference, reason=cmd.reason,
                               decided_on=cmd.decided_on)))
+
+    def record_existing_grade(self, cmd: RecordExistingGrade) -> CommandResult:
+        """登记既有评估等级."""
+        return self._on_organization(cmd.organization_id, cmd.command_id, lambda o: (
+            o.record_existing_grade(
+                command_id=cmd.command_id, actor=cmd.actor, grade_id=str(cmd.grade_id),
+                level=cmd.level, confirmed_on=cmd.confirmed_on,
+                certificate_number=cmd.certificate_number, evaluator_name=cmd.evaluator_name,
+                recorded_on=cmd.recorded_on)))
 
     def revoke_grade(self, cmd: RevokeGrade) -> CommandResult:
         """撤销评估等级."""

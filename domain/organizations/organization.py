@@ -22,13 +22,15 @@ from domain.grading.errors import (
     DowngradeBasisUsedError,
     EvaluationAlreadyOpenError,
     EvaluationNotDueError,
+    GradeAlreadyRecordedError,
     GradeNotExpiredError,
     GradeNotStandingError,
+    InvalidGradeLevelError,
     LowestGradeError,
     NoCurrentGradeError,
     UnknownDowngradeBasisError,
 )
-from domain.grading.grades import LOWEST_LEVEL, grade_label, validity_for
+from domain.grading.grades import HIGHEST_LEVEL, LOWEST_LEVEL, grade_label, validity_for
 from domain.organizations.bars import PerformanceBar
 from domain.organizations.credit_code import OrganizationCategory, check_credit_code
 from domain.organizations.errors import (
@@ -498,6 +500,49 @@ class SocialOrganization(GovAggregate):
         self.grades.append(GradeRecord(evaluation_id, level, level, confirmed_on, valid_from,
                                        valid_until))
         self.open_evaluation_id = None
+
+    def record_existing_grade(
+        self, *, command_id: str, actor: Actor, grade_id: str, level: int, confirmed_on: date,
+        certificate_number: str, evaluator_name: str, recorded_on: date,
+    ) -> None:
+        """登记既有评估等级: a grade confirmed before govflow, from its certificate (the
+        committee).  It stands and lapses like one govflow confirmed."""
+        self.check_role(actor, COMMITTEE_ROLES, action="登记既有评估等级")
+        if not LOWEST_LEVEL <= level <= HIGHEST_LEVEL:
+            raise InvalidGradeLevelError(
+                f"评估等级应为 {LOWEST_LEVEL}–{HIGHEST_LEVEL}（1A–5A），现为 {level}",
+                field="level")
+        if confirmed_on > recorded_on:
+            raise InvalidGradeLevelError(
+                f"确认日期 {confirmed_on.isoformat()} 晚于今天 {recorded_on.isoformat()}；"
+                f"只能登记已确认的等级", field="confirmed_on")
+        certificate = required_text(certificate_number, field="certificate_number",
+                                    label="等级证书编号", max_length=SHORT_MAX)
+        if any(g.evaluation_id == grade_id for g in self.grades):
+            raise GradeAlreadyRecordedError(
+                f"等级证书 {certificate} 已登记在「{self.name}」名下，不能重复登记",
+                field="certificate_number")
+        if self.open_evaluation_id is not None:
+            raise EvaluationAlreadyOpenError(
+                f"「{self.name}」有进行中的等级评估（{self.open_evaluation_id}）；"
+                f"该评估确认后再登记既有等级")
+        evaluator = required_text(evaluator_name, field="evaluator_name", label="评估机构",
+                                  max_length=NAME_MAX)
+        valid_from, valid_until = validity_for(confirmed_on)
+        recorder = self.actor_record(actor)
+        self._grade_awarded(command_id=command_id, actor=recorder, evaluation_id=grade_id,
+                            level=level, confirmed_on=confirmed_on, valid_from=valid_from,
+                            valid_until=valid_until)
+        self._grade_certificate_recorded(command_id=command_id, actor=recorder,
+                                         evaluation_id=grade_id,
+                                         certificate_number=certificate,
+                                         evaluator_name=evaluator)
+
+    @event("GradeCertificateRecorded")
+    def _grade_certificate_recorded(self, *, command_id: str, actor: dict[str, Any],
+                                    evaluation_id: str, certificate_number: str,
+                                    evaluator_name: str) -> None:
+        self._applied(command_id)
 
     def downgrade_grade(self, *, command_id: str, actor: Actor, basis: str, reference: str,
                         reason: str, decided_on: date) -> None:
