@@ -7,9 +7,13 @@ of the domain, the workflows, the views and the API start from the same ground.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 from uuid import UUID
+
+import pytest
 
 from domain.actors import SYSTEM_ACTOR, Actor, Role
 from domain.agency.agency import ConsultingAgency
@@ -23,6 +27,7 @@ from domain.catalogue.commands import (
     PublishCatalogueItem,
     ReferCatalogueItem,
 )
+from domain.errors import DomainError
 from domain.grading.commands import (
     ApplyForEvaluation,
     AssignEvaluator,
@@ -32,8 +37,16 @@ from domain.grading.commands import (
     ScoreEvaluation,
 )
 from domain.grading.scoring import DIMENSIONS
-from domain.organizations.commands import RegisterOrganization
+from domain.organizations.commands import (
+    DeclareCompliance,
+    RaiseCreditFlag,
+    RegisterOrganization,
+    VerifyCompliance,
+)
 from domain.organizations.credit_code import OrganizationCategory
+from domain.organizations.records import ComplianceItem
+from domain.purchase.commands import AnnounceContract, AwardContract
+from domain.purchase.contract import MilestonePlan
 from tests.domain.conftest import item_fields
 from tests.seed import MZJ, register_departments
 
@@ -58,6 +71,36 @@ def officer(department: str = MZJ) -> Actor:
 
 def provider(organization_id: UUID) -> Actor:
     return Actor(user="hu.provider", role=Role.ORGANIZATION, scope=str(organization_id))
+
+
+TError = TypeVar("TError", bound=DomainError)
+
+TERM_START = date(2027, 1, 1)
+TERM_END = date(2027, 12, 31)
+AWARDED_ON = date(2026, 12, 20)
+
+
+def plans(*amounts_fen: int, due: tuple[date, ...] = ()) -> tuple[MilestonePlan, ...]:
+    """Milestones 第1期… of ``amounts_fen``, due at the end of each quarter of 2027 (the last
+    on 2027-12-31) unless ``due`` says otherwise."""
+    quarters = (date(2027, 3, 31), date(2027, 6, 30), date(2027, 9, 30), TERM_END)
+    dues = due or quarters[-len(amounts_fen):]
+    assert len(dues) == len(amounts_fen), "give the due dates of more than four milestones"
+    return tuple(MilestonePlan(f"第{n}期服务", dues[n - 1], amount)
+                 for n, amount in enumerate(amounts_fen, start=1))
+
+
+def refuses(app: GovflowApplication, error: type[TError], command: Callable[[], Any],
+            *fragments: str) -> TError:
+    """``command`` is refused with ``error`` whose detail holds every fragment, and the log
+    does not move."""
+    before = app.recorder.max_notification_id()
+    with pytest.raises(error) as caught:
+        command()
+    assert app.recorder.max_notification_id() == before, "a refused command recorded events"
+    for fragment in fragments:
+        assert fragment in caught.value.detail, caught.value.detail
+    return caught.value
 
 
 def scores_for(category: OrganizationCategory, level: int) -> dict[str, int]:
@@ -181,3 +224,50 @@ class Cases:
                 command_id=self.command_id(), actor=COMMITTEE, name="江门市社会组织评估服务中心",
                 contact="0750-3200000")).aggregate_id
         return self._evaluator
+
+    # --- helpers for the transfer and purchase stages ------------------------------------
+
+    def association(self, *, level: int | None = 4, verified: bool = False) -> UUID:
+        """江门市养老服务协会 (行业协会商会), graded ``level``; 五自四无 verified if asked."""
+        organization_id = self.organization(ASSOCIATION_CODE, name="江门市养老服务协会",
+                                            category="社会团体", kind="行业协会商会",
+                                            level=level)
+        if verified:
+            self.verify_association(organization_id)
+        return organization_id
+
+    def verify_association(self, organization_id: UUID,
+                           on: date = date(2026, 10, 9)) -> None:
+        """An industry association declares 五自四无 fully and the committee verifies it."""
+        self.app.declare_compliance(DeclareCompliance(
+            command_id=self.command_id(), actor=COMMITTEE, organization_id=organization_id,
+            declarations={item.value: True for item in ComplianceItem}, declared_on=on))
+        self.app.verify_compliance(VerifyCompliance(
+            command_id=self.command_id(), actor=COMMITTEE, organization_id=organization_id,
+            verified_on=on))
+
+    def flag_dishonest(self, organization_id: UUID, on: date = date(2026, 10, 1),
+                       reason: str = "拒不履行法院判决") -> None:
+        """列入失信名单."""
+        self.app.raise_credit_flag(RaiseCreditFlag(
+            command_id=self.command_id(), actor=COMMITTEE, organization_id=organization_id,
+            flag="失信名单", reason=reason, raised_on=on))
+
+    def contract(self, item_id: UUID, organization_id: UUID, *,
+                 milestones: tuple[MilestonePlan, ...] | None = None,
+                 fiscal_year: int = FISCAL_YEAR, term_start: date = TERM_START,
+                 term_end: date = TERM_END, announce: bool = True,
+                 department: str = MZJ) -> UUID:
+        """A contract awarded (公开招标, amount the milestones' sum: 100,000 + 200,000 元 by
+        default) on ``AWARDED_ON`` and, unless told otherwise, announced."""
+        chosen = milestones or plans(10_000_000, 20_000_000)
+        contract_id = self.app.award_contract(AwardContract(
+            command_id=self.command_id(), actor=officer(department), item_id=item_id,
+            organization_id=organization_id, method="公开招标", fiscal_year=fiscal_year,
+            amount_fen=sum(m.amount_fen for m in chosen), term_start=term_start,
+            term_end=term_end, milestones=chosen, awarded_on=AWARDED_ON)).aggregate_id
+        if announce:
+            self.app.announce_contract(AnnounceContract(
+                command_id=self.command_id(), actor=SYSTEM_ACTOR, contract_id=contract_id,
+                announced_on=AWARDED_ON))
+        return contract_id

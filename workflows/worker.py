@@ -25,11 +25,16 @@ from workflows.grading_activities import grading_activities
 from workflows.import_activities import CatalogueImportActivities
 from workflows.organization_activities import organization_activities
 from workflows.organization_commands import ORGANIZATION_COMMAND_WORKFLOWS
+from workflows.purchase_activities import purchase_activities
+from workflows.purchase_contract import PURCHASE_WORKFLOWS
 from workflows.registry_activities import RegistryActivities
+from workflows.transfer import TRANSFER_WORKFLOWS
+from workflows.transfer_activities import transfer_activities
 
 WORKFLOWS: Sequence[type] = (
     CatalogueItemWorkflow, CatalogueImportWorkflow, *COMMAND_WORKFLOWS,
     *ORGANIZATION_COMMAND_WORKFLOWS, *EXISTING_GRADE_WORKFLOWS, *GRADING_WORKFLOWS,
+    *PURCHASE_WORKFLOWS, *TRANSFER_WORKFLOWS,
 )
 
 
@@ -61,6 +66,8 @@ def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
         registry.remove_expert,
         *organization_activities(application),
         *grading_activities(application),
+        *purchase_activities(application),
+        *transfer_activities(application),
     ]
 
 

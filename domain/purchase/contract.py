@@ -445,6 +445,9 @@ class PurchaseContract(GovAggregate):
                     f"{yuan(added_fen - remaining_budget_fen)}", field="added_fen")
         elif term_end is None:
             raise MilestonePlanError("补充合同须增加金额或变更期限", field="added_fen")
+        elif added_milestone is not None:
+            raise MilestonePlanError(
+                "增加履约节点须同时增加与其金额相同的合同金额", field="added_milestone")
         late = [m for m in [*self.milestones.values()] if m.due_on > new_end]
         if added_milestone is not None:
             check_milestones([added_milestone], amount_fen=added_milestone.amount_fen,
@@ -505,6 +508,10 @@ class PurchaseContract(GovAggregate):
         """绩效评价 (the buying department): 决策, 过程, 产出, 效益 → 优/良/中/差."""
         self.check_department(actor, "开展绩效评价")
         self.check_status({ContractStatus.REVIEW_DUE}, "开展绩效评价")
+        if self.review_rating is not None:
+            raise ContractStageError(
+                f"合同（{self.item_code}「{self.item_name}」，{self.provider_name}）已完成绩效评价"
+                f"（{self.review_total} 分，{self.review_rating.value}），不能重复评价")
         checked = check_review_scores(scores, policy.weights)
         total = sum(checked.values())
         rating = rating_for(total)
@@ -560,6 +567,8 @@ class PurchaseContract(GovAggregate):
                          confirmed_on: date) -> None:
         """复查后继续履行 (the department); terminating is the other answer."""
         self.check_department(actor, "复查承接方")
+        self.check_status({ContractStatus.AWARDED, ContractStatus.PERFORMING,
+                           ContractStatus.REVIEW_DUE}, "复查承接方")
         if not self.provider_review_pending:
             raise ContractStageError("没有待复查的承接方等级变动")
         self._provider_confirmed(command_id=command_id, actor=self.actor_record(actor),

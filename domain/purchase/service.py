@@ -8,7 +8,7 @@ a poor review do likewise.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from domain.actors import Actor
@@ -146,7 +146,7 @@ class PurchaseService(TransferService):
             provider = self.get_organization(UUID(contract.provider_id))
             provider.bar(
                 command_id=cmd.command_id, actor=cmd.actor,
-                until=years_after(cmd.reviewed_on, cmd.policy.bar_years),
+                until=years_after(cmd.reviewed_on, cmd.policy.bar_years) - timedelta(days=1),
                 reason=f"合同 {contract.item_code}「{contract.item_name}」"
                        f"{contract.review_total} 分，{cmd.reviewed_on.isoformat()} 评价",
                 contract_id=str(contract.id))

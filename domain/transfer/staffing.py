@@ -29,6 +29,10 @@ class UnknownStaffingKindError(InvalidCommandError):
     """A staffing request is for a new public institution or more staffing quota."""
 
 
+class InvalidHeadcountError(InvalidCommandError):
+    """A staffing request asks for one post or more."""
+
+
 class StaffingKind(StrEnum):
     """编制申请的类型."""
 
@@ -64,8 +68,8 @@ class StaffingRequest(GovAggregate):
                 f"您所在的部门为 {actor.scope}，不能为 {item.department} 的目录事项提出编制申请")
         parsed = parse_choice(StaffingKind, kind, error=UnknownStaffingKindError, field="kind",
                               label="申请类型")
-        if headcount < 1:
-            raise UnknownStaffingKindError(
+        if isinstance(headcount, bool) or headcount < 1:
+            raise InvalidHeadcountError(
                 f"申请编制数须为正整数（现为 {headcount}）", field="headcount")
         request = cls(command_id=command_id, actor=cls.actor_record(actor),
                       item_id=str(item.id), item_code=item.code, item_name=item.name,

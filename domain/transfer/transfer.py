@@ -131,6 +131,8 @@ class FunctionTransfer(GovAggregate):
         self.conditions = conditions
         self.status = TransferStatus.PROPOSED
         self.suspension_reason: str | None = None
+        self.resumes_to = TransferStatus.EFFECTIVE
+        """Where a resumption returns: a transfer suspended before its start stays approved."""
 
     @property
     def code(self) -> str:
@@ -212,12 +214,15 @@ class FunctionTransfer(GovAggregate):
     def _suspended(self, *, command_id: str, actor: dict[str, Any], reason: str,
                    on: date) -> None:
         self._applied(command_id)
+        self.resumes_to = self.status
         self.status = TransferStatus.SUSPENDED
         self.suspension_reason = reason
 
     def resume(self, *, command_id: str, actor: Actor, eligibility: Eligibility,
                reason: str, on: date) -> None:
-        """恢复 (the committee, after review): the organization must be eligible again."""
+        """恢复 (the committee, after review): the organization must be eligible again.  The
+        transfer returns to where it was: effective, or approved if suspended before its
+        start (the start then still comes with 生效)."""
         self.check_role(actor, frozenset({Role.COMMITTEE}), action="恢复职能转移")
         self.check_status({TransferStatus.SUSPENDED}, "恢复")
         if not eligibility.eligible:
@@ -231,7 +236,7 @@ class FunctionTransfer(GovAggregate):
     @event("Resumed")
     def _resumed(self, *, command_id: str, actor: dict[str, Any], reason: str, on: date) -> None:
         self._applied(command_id)
-        self.status = TransferStatus.EFFECTIVE
+        self.status = self.resumes_to
         self.suspension_reason = None
 
     def revoke(self, *, command_id: str, actor: Actor, reason: str, on: date) -> None:

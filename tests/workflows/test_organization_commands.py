@@ -150,7 +150,7 @@ def test_organization_gateway_has_every_method_of_the_api_port_with_its_signatur
     # The API depends on the protocol (workflows may not import api/): keep them in step.
     commands = [name for name in vars(OrganizationCommands) if not name.startswith("_")]
 
-    assert len(commands) == 14
+    assert len(commands) == 15
     assert {name: inspect.signature(getattr(OrganizationGateway, name), eval_str=True)
             for name in commands} == {
         name: inspect.signature(getattr(OrganizationCommands, name), eval_str=True)
