@@ -61,6 +61,9 @@ GRADE_AWARDED: type[Any] = _ORG.GradeAwarded  # type: ignore[attr-defined]
 GRADE_DOWNGRADED: type[Any] = _ORG.GradeDowngraded  # type: ignore[attr-defined]
 GRADE_REVOKED: type[Any] = _ORG.GradeRevoked  # type: ignore[attr-defined]
 GRADE_LAPSED: type[Any] = _ORG.GradeLapsed  # type: ignore[attr-defined]
+GRADE_CERTIFICATE_RECORDED: type[Any] = (
+    _ORG.GradeCertificateRecorded  # type: ignore[attr-defined]
+)
 EVALUATOR_REGISTERED: type[Any] = ThirdPartyEvaluator.Registered  # type: ignore[attr-defined]
 EVALUATOR_AFFILIATIONS_DECLARED: type[Any] = (
     ThirdPartyEvaluator.AffiliationsDeclared  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """The task inbox (待办): for each role and scope, every case waiting on them.
 
-A projection, not a scan of workflows: each catalogue item and grade evaluation event
-adds the tasks that now wait on someone and removes those that no longer do.
+A projection, not a scan of workflows: each catalogue item, grade evaluation, transfer,
+staffing request and purchase contract event adds the tasks that now wait on someone
+and removes those that no longer do.
 
 | kind | who | waits from | until |
 |---|---|---|---|
@@ -22,6 +23,29 @@ Grade evaluations (等级评估):
 | appeal_escalation | the committee | AppealEscalated (due: answer_due_on) | AppealAnswered |
 | confirm_grade | the committee | PublicityClosed (no open appeal), AppealAnswered | Confirmed |
 
+Transfers (职能转移) and staffing requests (编制申请):
+
+| kind | who | waits from | until |
+|---|---|---|---|
+| approve_transfer | the committee | Proposed | Approved, Rejected |
+| review_suspended_transfer | the committee | Suspended | Resumed, Revoked, Expired |
+| review_staffing | the committee | Flagged | Decided |
+
+Purchase contracts (购买服务合同); the milestone tasks are one per milestone (their
+``entry_id`` ends with ``:<milestone id>``), and Terminated or Closed ends them all:
+
+| kind | who | waits from | until |
+|---|---|---|---|
+| deliver_milestone | the provider | Announced, Amended, MilestoneRejected (due) | Delivered |
+| accept_milestone | the department | MilestoneDelivered | MilestoneAccepted, Rejected |
+| milestone_overdue | the department | MilestoneOverdue (due) | MilestoneAccepted |
+| approve_payment | finance | MilestoneAccepted | PaymentApproved (paid in full) |
+| performance_review | the department | ReviewOpened | Reviewed |
+| provider_review | the department | ProviderGradeChanged | ProviderConfirmed |
+
+"The provider" is the scope of the contract's provider (its id); "due" is the
+milestone's due date; "Amended" adds the amendment's new milestone.
+
 The view also keeps a few facts of each item (code, name, department, whether a
 retention needs the committee, the opinion's due date) and of each evaluation (the
 organization, the evaluator, whether publicity closed and an appeal is open) so that
@@ -36,7 +60,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -49,11 +73,18 @@ from eventsourcing.projection import Projection
 from domain.actors import Role
 from domain.catalogue.classification import Nature
 from domain.catalogue.item import ItemStatus
+from domain.purchase.contract import yuan
 from projections.catalogue import status_after_decision
 from projections.events import (
     APPEAL_ANSWERED,
     APPEAL_ESCALATED,
     APPEAL_FILED,
+    CONTRACT_AMENDED,
+    CONTRACT_ANNOUNCED,
+    CONTRACT_AWARDED,
+    CONTRACT_CLOSED,
+    CONTRACT_REVIEWED,
+    CONTRACT_TERMINATED,
     EVALUATION_APPLIED,
     EVALUATION_CONFIRMED,
     EVALUATION_PUBLICITY_CLOSED,
@@ -72,6 +103,24 @@ from projections.events import (
     ITEM_REVISED,
     ITEM_VERSION_PUBLISHED,
     ITEM_WITHDRAWN,
+    MILESTONE_ACCEPTED,
+    MILESTONE_DELIVERED,
+    MILESTONE_OVERDUE,
+    MILESTONE_REJECTED,
+    PAYMENT_APPROVED,
+    PROVIDER_CONFIRMED,
+    PROVIDER_GRADE_CHANGED,
+    REVIEW_OPENED,
+    STAFFING_DECIDED,
+    STAFFING_FLAGGED,
+    STAFFING_REQUESTED,
+    TRANSFER_APPROVED,
+    TRANSFER_EXPIRED,
+    TRANSFER_PROPOSED,
+    TRANSFER_REJECTED,
+    TRANSFER_RESUMED,
+    TRANSFER_REVOKED,
+    TRANSFER_SUSPENDED,
     event_values,
 )
 from projections.paging import InvalidCursorError, decode_cursor, encode_cursor
@@ -81,10 +130,15 @@ from projections.views import PostgresTrackedView, SQLiteTrackedView, TrackedVie
 
 ENTITY_TYPE = "catalogue_item"
 EVALUATION_ENTITY_TYPE = "grade_evaluation"
+TRANSFER_ENTITY_TYPE = "function_transfer"
+STAFFING_ENTITY_TYPE = "staffing_request"
+CONTRACT_ENTITY_TYPE = "purchase_contract"
 NO_DUE_DATE = date.max
 """Tasks without a due date sort after every dated one."""
 APPEAL_DUE_SOON_DAYS = 3
 """An appeal's answer is due soon this many days before its due date."""
+DELIVERY_DUE_SOON_DAYS = 7
+"""A milestone's delivery is due soon this many days before its due date."""
 
 
 class Kind(StrEnum):
@@ -101,12 +155,28 @@ class Kind(StrEnum):
     ANSWER_APPEAL = "answer_appeal"
     APPEAL_ESCALATION = "appeal_escalation"
     CONFIRM_GRADE = "confirm_grade"
+    APPROVE_TRANSFER = "approve_transfer"
+    REVIEW_SUSPENDED_TRANSFER = "review_suspended_transfer"
+    REVIEW_STAFFING = "review_staffing"
+    DELIVER_MILESTONE = "deliver_milestone"
+    ACCEPT_MILESTONE = "accept_milestone"
+    MILESTONE_OVERDUE = "milestone_overdue"
+    APPROVE_PAYMENT = "approve_payment"
+    PERFORMANCE_REVIEW = "performance_review"
+    PROVIDER_REVIEW = "provider_review"
 
 
 CATALOGUE_KINDS = (Kind.PUBLISH, Kind.REFER, Kind.OPINION, Kind.ESCALATION, Kind.DECIDE,
                    Kind.RETENTION)
 EVALUATION_KINDS = (Kind.ASSIGN_EVALUATOR, Kind.SCORE, Kind.ANSWER_APPEAL,
                     Kind.APPEAL_ESCALATION, Kind.CONFIRM_GRADE)
+TRANSFER_KINDS = (Kind.APPROVE_TRANSFER, Kind.REVIEW_SUSPENDED_TRANSFER)
+STAFFING_KINDS = (Kind.REVIEW_STAFFING,)
+CONTRACT_KINDS = (Kind.DELIVER_MILESTONE, Kind.ACCEPT_MILESTONE, Kind.MILESTONE_OVERDUE,
+                  Kind.APPROVE_PAYMENT, Kind.PERFORMANCE_REVIEW, Kind.PROVIDER_REVIEW)
+MILESTONE_KINDS = frozenset({Kind.DELIVER_MILESTONE, Kind.ACCEPT_MILESTONE,
+                             Kind.MILESTONE_OVERDUE, Kind.APPROVE_PAYMENT})
+"""Kinds of which a contract has one task per milestone."""
 
 
 KIND_LABELS: dict[Kind, str] = {
@@ -121,6 +191,15 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.ANSWER_APPEAL: "复核申请待答复",
     Kind.APPEAL_ESCALATION: "复核答复逾期（已上报）",
     Kind.CONFIRM_GRADE: "待确认评估等级",
+    Kind.APPROVE_TRANSFER: "职能转移待审批",
+    Kind.REVIEW_SUSPENDED_TRANSFER: "暂停的职能转移待复查",
+    Kind.REVIEW_STAFFING: "编制申请待审查",
+    Kind.DELIVER_MILESTONE: "待交付履约节点",
+    Kind.ACCEPT_MILESTONE: "待验收",
+    Kind.MILESTONE_OVERDUE: "履约节点逾期",
+    Kind.APPROVE_PAYMENT: "待审批支付",
+    Kind.PERFORMANCE_REVIEW: "待绩效评价",
+    Kind.PROVIDER_REVIEW: "承接方等级变动待复查",
 }
 KIND_ROLES: dict[Kind, Role] = {
     Kind.PUBLISH: Role.DEPARTMENT,
@@ -134,6 +213,15 @@ KIND_ROLES: dict[Kind, Role] = {
     Kind.ANSWER_APPEAL: Role.EVALUATOR,
     Kind.APPEAL_ESCALATION: Role.COMMITTEE,
     Kind.CONFIRM_GRADE: Role.COMMITTEE,
+    Kind.APPROVE_TRANSFER: Role.COMMITTEE,
+    Kind.REVIEW_SUSPENDED_TRANSFER: Role.COMMITTEE,
+    Kind.REVIEW_STAFFING: Role.COMMITTEE,
+    Kind.DELIVER_MILESTONE: Role.ORGANIZATION,
+    Kind.ACCEPT_MILESTONE: Role.DEPARTMENT,
+    Kind.MILESTONE_OVERDUE: Role.DEPARTMENT,
+    Kind.APPROVE_PAYMENT: Role.FINANCE,
+    Kind.PERFORMANCE_REVIEW: Role.DEPARTMENT,
+    Kind.PROVIDER_REVIEW: Role.DEPARTMENT,
 }
 
 
@@ -186,7 +274,83 @@ class EvaluationFacts:
                        _title(self.credit_code, f"{self.organization_name}等级评估"), None)
 
 
-FactsT = TypeVar("FactsT", ItemFacts, EvaluationFacts)
+@dataclass(frozen=True)
+class TransferFacts:
+    """What the inbox keeps of a function transfer to title and place its tasks."""
+
+    transfer_id: UUID
+    code: str
+    item_name: str
+    mode: str
+    organization_name: str
+    department: str
+
+    @property
+    def subject(self) -> Subject:
+        return Subject(TRANSFER_ENTITY_TYPE, self.transfer_id, self.code,
+                       _title(self.code, f"{self.item_name}（{self.mode}给"
+                                         f"{self.organization_name}）"), self.department)
+
+
+@dataclass(frozen=True)
+class StaffingFacts:
+    """What the inbox keeps of a staffing request to title and place its tasks."""
+
+    request_id: UUID
+    code: str
+    item_name: str
+    kind: str
+    department: str
+
+    @property
+    def subject(self) -> Subject:
+        return Subject(STAFFING_ENTITY_TYPE, self.request_id, self.code,
+                       _title(self.code, f"{self.item_name}（{self.kind}申请）"), self.department)
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """What the inbox keeps of a purchase contract to title and place its tasks."""
+
+    contract_id: UUID
+    code: str
+    item_name: str
+    department: str
+    provider_id: str
+    provider_name: str
+    milestones: dict[str, Any]
+    """milestone id → name, due_on (ISO date), amount_fen, paid_fen."""
+
+    @property
+    def subject(self) -> Subject:
+        return Subject(CONTRACT_ENTITY_TYPE, self.contract_id, self.code,
+                       _title(self.code, f"{self.item_name}（{self.provider_name}）"),
+                       self.department)
+
+    def due_on(self, milestone_id: str) -> date:
+        return date.fromisoformat(str(self.milestones[milestone_id]["due_on"]))
+
+    def unpaid_fen(self, milestone_id: str) -> int:
+        milestone = self.milestones[milestone_id]
+        return int(milestone["amount_fen"]) - int(milestone["paid_fen"])
+
+    def milestone(self, kind: Kind, milestone_id: str, since: datetime, *,
+                  due: bool = False) -> Waiting:
+        """A task about one milestone, titled with it, due on its due date if ``due``."""
+        milestone = self.milestones[milestone_id]
+        due_on = self.due_on(milestone_id) if due else None
+        detail = f"{milestone_id}「{milestone['name']}」"
+        if kind is Kind.APPROVE_PAYMENT:
+            detail += f" 待付 {yuan(self.unpaid_fen(milestone_id))}"
+        scope = self.provider_id if KIND_ROLES[kind] is Role.ORGANIZATION else None
+        return Waiting(kind, since, scope=scope, due_on=due_on,
+                       due_soon_on=due_on - timedelta(days=DELIVERY_DUE_SOON_DAYS)
+                       if due_on is not None and kind is Kind.DELIVER_MILESTONE else None,
+                       part=milestone_id, detail=detail)
+
+
+FactsT = TypeVar("FactsT", ItemFacts, EvaluationFacts, TransferFacts, StaffingFacts,
+                 ContractFacts)
 
 
 @dataclass(frozen=True)
@@ -198,13 +362,18 @@ class Waiting:
     scope: str | None = None
     due_on: date | None = None
     due_soon_on: date | None = None
+    part: str | None = None
+    """What part of the case the task is about (a milestone id): one task per part."""
+    detail: str | None = None
+    """Added to the case's title (the milestone's id and name)."""
 
     def task(self, subject: Subject) -> InboxTask:
         role = KIND_ROLES[self.kind]
+        title = subject.title if self.detail is None else f"{subject.title} {self.detail}"
+        scope = subject.department if role is Role.DEPARTMENT else self.scope
         return InboxTask(
-            entry_id=entry_id(subject.entity_id, self.kind), role=role.value,
-            scope=subject.department if role is Role.DEPARTMENT else self.scope,
-            kind=self.kind.value, kind_label=KIND_LABELS[self.kind], title=subject.title,
+            entry_id=entry_id(subject.entity_id, self.kind, self.part), role=role.value,
+            scope=scope, kind=self.kind.value, kind_label=KIND_LABELS[self.kind], title=title,
             entity_type=subject.entity_type, entity_id=subject.entity_id, code=subject.code,
             since=self.since.astimezone(UTC), due_on=self.due_on,
             due_soon_on=self.due_soon_on, reminded=False,
@@ -212,6 +381,10 @@ class Waiting:
 
 
 def _nothing_waits(_: Any) -> Iterable[Waiting]:
+    return ()
+
+
+def _no_parts(_: Any) -> Iterable[tuple[Kind, str]]:
     return ()
 
 
@@ -227,10 +400,18 @@ class InboxChange(Generic[FactsT]):
     """New values of tasks that still wait."""
     waiting: Callable[[FactsT], Iterable[Waiting]] = _nothing_waits
     """Tasks that now wait, given the case's facts."""
+    update: Callable[[FactsT], Mapping[str, Any]] | None = None
+    """New values of the case's facts that follow from its facts (applied after
+    ``facts``)."""
+    done_parts: Callable[[FactsT], Iterable[tuple[Kind, str]]] = _no_parts
+    """Tasks about one part (kind, part) that no longer wait, given the case's facts."""
+    done_all: bool = False
+    """Every task of the case no longer waits (the case ended)."""
 
 
-def entry_id(entity_id: UUID, kind: Kind) -> str:
-    return f"{entity_id}:{kind.value}"
+def entry_id(entity_id: UUID, kind: Kind, part: str | None = None) -> str:
+    """``<entity id>:<kind>``, or ``<entity id>:<kind>:<part>`` for a task about one part."""
+    return f"{entity_id}:{kind.value}" if part is None else f"{entity_id}:{kind.value}:{part}"
 
 
 def _title(code: str, name: str) -> str:
@@ -239,6 +420,9 @@ def _title(code: str, name: str) -> str:
 
 ITEMS = Table(name="inbox_items", row_class=ItemFacts, key="item_id")
 EVALUATIONS = Table(name="inbox_evaluations", row_class=EvaluationFacts, key="evaluation_id")
+TRANSFERS = Table(name="inbox_transfers", row_class=TransferFacts, key="transfer_id")
+STAFFING = Table(name="inbox_staffing_requests", row_class=StaffingFacts, key="request_id")
+CONTRACTS = Table(name="inbox_contracts", row_class=ContractFacts, key="contract_id")
 TASKS = Table(name="inbox_tasks", row_class=InboxTask, key="entry_id",
               indexes=(("role", "scope", "due_on"), ("entity_id",)))
 
@@ -250,7 +434,7 @@ class InboxView(TrackedView):
     """Implements ``projections.readers.InboxReader``."""
 
     projection_name = "inbox"
-    tables = (ITEMS, EVALUATIONS, TASKS)
+    tables = (ITEMS, EVALUATIONS, TRANSFERS, STAFFING, CONTRACTS, TASKS)
 
     # --- writes ----------------------------------------------------------------
 
@@ -269,6 +453,15 @@ class InboxView(TrackedView):
                           tracking: Tracking) -> None:
         self._apply(tracking, lambda c: self._change(c, EVALUATIONS, evaluation_id, change))
 
+    def add_case(self, table: Table, key: UUID, facts: FactsT, change: InboxChange[FactsT],
+                 tracking: Tracking) -> None:
+        """Keep the facts of a new transfer, staffing request or contract (in ``table``)."""
+        self._add(table, key, facts, change, tracking)
+
+    def change_case(self, table: Table, key: UUID, change: InboxChange[FactsT],
+                    tracking: Tracking) -> None:
+        self._apply(tracking, lambda c: self._change(c, table, key, change))
+
     def _add(self, table: Table, key: UUID, facts: FactsT, change: InboxChange[FactsT],
              tracking: Tracking) -> None:
         values = asdict(facts)
@@ -286,6 +479,10 @@ class InboxView(TrackedView):
             self._execute(c, table, table.update_sql(change.facts), {**change.facts, "key": key})
         (facts,) = self._fetch(c, table, f"SELECT * FROM {{table}} WHERE {table.key} = :key",
                                {"key": key})
+        if change.update is not None:
+            updated = dict(change.update(facts))
+            self._execute(c, table, table.update_sql(updated), {**updated, "key": key})
+            facts = replace(facts, **updated)
         subject = facts.subject
         if "name" in change.facts:
             self._execute(c, TASKS, "UPDATE {table} SET title = :title "
@@ -294,6 +491,12 @@ class InboxView(TrackedView):
         for kind in change.done:
             self._execute(c, TASKS, "DELETE FROM {table} WHERE entry_id = :key",
                           {"key": entry_id(key, kind)})
+        for kind, part in change.done_parts(facts):
+            self._execute(c, TASKS, "DELETE FROM {table} WHERE entry_id = :key",
+                          {"key": entry_id(key, kind, part)})
+        if change.done_all:
+            self._execute(c, TASKS, "DELETE FROM {table} WHERE entity_id = :entity_id",
+                          {"entity_id": key})
         for kind, values in change.changed.items():
             self._execute(c, TASKS, TASKS.update_sql(values),
                           {**values, "key": entry_id(key, kind)})
@@ -524,6 +727,164 @@ class InboxProjection(Projection[InboxView]):
                     change: InboxChange[EvaluationFacts]) -> None:
         self.view.change_evaluation(event.originator_id, change, tracking)
 
+    # --- function transfers (职能转移) and staffing requests (编制申请) --------------------
+
+    @process_event.register(TRANSFER_PROPOSED)
+    def transfer_proposed(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        transfer = TransferFacts(
+            transfer_id=e["originator_id"], code=e["item_code"], item_name=e["item_name"],
+            mode=e["mode"], organization_name=e["organization_name"],
+            department=e["department"])
+        self.view.add_case(TRANSFERS, transfer.transfer_id, transfer,
+                           _waits(Waiting(Kind.APPROVE_TRANSFER, e["timestamp"])), tracking)
+
+    @process_event.register(TRANSFER_APPROVED)
+    @process_event.register(TRANSFER_REJECTED)
+    def transfer_decided(self, event: Any, tracking: Tracking) -> None:
+        self._transfer(event, tracking, InboxChange(done=(Kind.APPROVE_TRANSFER,)))
+
+    @process_event.register(TRANSFER_SUSPENDED)
+    def transfer_suspended(self, event: Any, tracking: Tracking) -> None:
+        self._transfer(event, tracking,
+                       _waits(Waiting(Kind.REVIEW_SUSPENDED_TRANSFER, event.timestamp)))
+
+    @process_event.register(TRANSFER_RESUMED)
+    @process_event.register(TRANSFER_REVOKED)
+    @process_event.register(TRANSFER_EXPIRED)
+    def transfer_reviewed(self, event: Any, tracking: Tracking) -> None:
+        self._transfer(event, tracking, InboxChange(done=TRANSFER_KINDS))
+
+    def _transfer(self, event: Any, tracking: Tracking,
+                  change: InboxChange[TransferFacts]) -> None:
+        self.view.change_case(TRANSFERS, event.originator_id, change, tracking)
+
+    @process_event.register(STAFFING_REQUESTED)
+    def staffing_requested(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        request = StaffingFacts(
+            request_id=e["originator_id"], code=e["item_code"], item_name=e["item_name"],
+            kind=e["kind"], department=e["department"])
+        self.view.add_case(STAFFING, request.request_id, request,
+                           InboxChange[StaffingFacts](), tracking)
+
+    @process_event.register(STAFFING_FLAGGED)
+    def staffing_flagged(self, event: Any, tracking: Tracking) -> None:
+        self.view.change_case(STAFFING, event.originator_id,
+                              _waits(Waiting(Kind.REVIEW_STAFFING, event.timestamp)), tracking)
+
+    @process_event.register(STAFFING_DECIDED)
+    def staffing_decided(self, event: Any, tracking: Tracking) -> None:
+        self.view.change_case(STAFFING, event.originator_id,
+                              InboxChange(done=STAFFING_KINDS), tracking)
+
+    # --- purchase contracts (购买服务合同) -------------------------------------------------
+
+    @process_event.register(CONTRACT_AWARDED)
+    def contract_awarded(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        contract = ContractFacts(
+            contract_id=e["originator_id"], code=e["item_code"], item_name=e["item_name"],
+            department=e["department"], provider_id=e["provider_id"],
+            provider_name=e["provider_name"],
+            milestones=_planned({}, list(e["milestones"])))
+        self.view.add_case(CONTRACTS, contract.contract_id, contract,
+                           InboxChange[ContractFacts](), tracking)
+
+    @process_event.register(CONTRACT_ANNOUNCED)
+    def contract_announced(self, event: Any, tracking: Tracking) -> None:
+        # Every milestone now waits on the provider, by its due date.
+        self._contract(event, tracking, InboxChange(waiting=lambda contract: [
+            contract.milestone(Kind.DELIVER_MILESTONE, milestone, event.timestamp, due=True)
+            for milestone in contract.milestones]))
+
+    @process_event.register(CONTRACT_AMENDED)
+    def contract_amended(self, event: Any, tracking: Tracking) -> None:
+        added = event.added_milestone
+        if added is None:
+            self.view.skip(tracking)
+            return
+        self._contract(event, tracking, InboxChange(
+            update=lambda contract: {"milestones": _planned(contract.milestones, [added])},
+            waiting=lambda contract: [contract.milestone(  # the milestone just added
+                Kind.DELIVER_MILESTONE, f"M{len(contract.milestones)}", event.timestamp,
+                due=True)]))
+
+    @process_event.register(MILESTONE_DELIVERED)
+    def milestone_delivered(self, event: Any, tracking: Tracking) -> None:
+        milestone = event.milestone_id
+        self._contract(event, tracking, InboxChange(
+            done_parts=lambda _: [(Kind.DELIVER_MILESTONE, milestone)],
+            waiting=lambda contract: [
+                contract.milestone(Kind.ACCEPT_MILESTONE, milestone, event.timestamp)]))
+
+    @process_event.register(MILESTONE_REJECTED)
+    def milestone_rejected(self, event: Any, tracking: Tracking) -> None:
+        milestone = event.milestone_id
+        self._contract(event, tracking, InboxChange(
+            done_parts=lambda _: [(Kind.ACCEPT_MILESTONE, milestone)],
+            waiting=lambda contract: [contract.milestone(
+                Kind.DELIVER_MILESTONE, milestone, event.timestamp, due=True)]))
+
+    @process_event.register(MILESTONE_ACCEPTED)
+    def milestone_accepted(self, event: Any, tracking: Tracking) -> None:
+        milestone = event.milestone_id
+        self._contract(event, tracking, InboxChange(
+            done_parts=lambda _: [(Kind.ACCEPT_MILESTONE, milestone),
+                                  (Kind.MILESTONE_OVERDUE, milestone)],
+            waiting=lambda contract: [
+                contract.milestone(Kind.APPROVE_PAYMENT, milestone, event.timestamp)]
+            if contract.unpaid_fen(milestone) > 0 else []))
+
+    @process_event.register(MILESTONE_OVERDUE)
+    def milestone_overdue(self, event: Any, tracking: Tracking) -> None:
+        milestone = event.milestone_id
+        self._contract(event, tracking, InboxChange(waiting=lambda contract: [
+            contract.milestone(Kind.MILESTONE_OVERDUE, milestone, event.timestamp, due=True)]))
+
+    @process_event.register(PAYMENT_APPROVED)
+    def payment_approved(self, event: Any, tracking: Tracking) -> None:
+        milestone, amount = event.milestone_id, int(event.amount_fen)
+
+        def paid(contract: ContractFacts) -> dict[str, Any]:
+            entry = contract.milestones[milestone]
+            return {"milestones": {**contract.milestones, milestone: {
+                **entry, "paid_fen": int(entry["paid_fen"]) + amount}}}
+
+        def remaining(contract: ContractFacts) -> list[Waiting]:
+            # Paid in part: the task stays, titled with what is left to pay.
+            return [contract.milestone(Kind.APPROVE_PAYMENT, milestone, event.timestamp)] \
+                if contract.unpaid_fen(milestone) > 0 else []
+
+        self._contract(event, tracking, InboxChange(
+            update=paid, done_parts=lambda _: [(Kind.APPROVE_PAYMENT, milestone)],
+            waiting=remaining))
+
+    @process_event.register(REVIEW_OPENED)
+    def contract_review_opened(self, event: Any, tracking: Tracking) -> None:
+        self._contract(event, tracking, _waits(Waiting(Kind.PERFORMANCE_REVIEW, event.timestamp)))
+
+    @process_event.register(CONTRACT_REVIEWED)
+    def contract_reviewed(self, event: Any, tracking: Tracking) -> None:
+        self._contract(event, tracking, InboxChange(done=(Kind.PERFORMANCE_REVIEW,)))
+
+    @process_event.register(PROVIDER_GRADE_CHANGED)
+    def provider_grade_changed(self, event: Any, tracking: Tracking) -> None:
+        self._contract(event, tracking, _waits(Waiting(Kind.PROVIDER_REVIEW, event.timestamp)))
+
+    @process_event.register(PROVIDER_CONFIRMED)
+    def provider_confirmed(self, event: Any, tracking: Tracking) -> None:
+        self._contract(event, tracking, InboxChange(done=(Kind.PROVIDER_REVIEW,)))
+
+    @process_event.register(CONTRACT_TERMINATED)
+    @process_event.register(CONTRACT_CLOSED)
+    def contract_ended(self, event: Any, tracking: Tracking) -> None:
+        self._contract(event, tracking, InboxChange(done_all=True))
+
+    def _contract(self, event: Any, tracking: Tracking,
+                  change: InboxChange[ContractFacts]) -> None:
+        self.view.change_case(CONTRACTS, event.originator_id, change, tracking)
+
 
 def _waits(waiting: Waiting) -> InboxChange[Any]:
     return InboxChange(waiting=lambda _: [waiting])
@@ -533,3 +894,15 @@ def _facts(e: dict[str, Any]) -> dict[str, Any]:
     """The facts a revision may change."""
     return {"name": e["name"], "provincial_listed": e["provincial_listed"],
             "statutory": Nature(e["nature"]).is_statutory}
+
+
+def _planned(milestones: Mapping[str, Any], records: list[Mapping[str, Any]]
+             ) -> dict[str, Any]:
+    """``milestones`` and the planned ``records`` after them, numbered M1, M2, … in order
+    (as the contract numbers them)."""
+    planned = dict(milestones)
+    for record in records:
+        planned[f"M{len(planned) + 1}"] = {
+            "name": str(record["name"]), "due_on": record["due_on"].isoformat(),
+            "amount_fen": int(record["amount_fen"]), "paid_fen": 0}
+    return planned

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.organizations.bars import PerformanceBar
 from domain.organizations.records import CreditFlag, FlagPeriod, OrganizationKind
 
 
@@ -54,6 +55,15 @@ class OrganizationRow:
     last_notification_id: int
     position: int = 0
     """The log position of its registration: organizations are listed in that order."""
+    bars: list[dict[str, Any]] = field(default_factory=list)
+    """Bars from poor performance reviews (绩效评价为差), in order: until (ISO date, the
+    last barred day), reason, contract_id."""
+
+    @property
+    def performance_bars(self) -> list[PerformanceBar]:
+        """``bars`` as the eligibility rules read them."""
+        return [PerformanceBar(until=date.fromisoformat(str(bar["until"])),
+                               reason=str(bar["reason"])) for bar in self.bars]
 
     # What ``domain.organizations.eligibility.UndertakerRecord`` reads.
 

@@ -1,8 +1,9 @@
 """The organizations view (社会组织): each organization's public record and its grades.
 
 Three tables: the organizations, listed in the order they were registered, with their
-board, inspections, penalties, credit flags and complaints as JSON lists and the
-standing grade (the latest neither lapsed nor revoked) in columns of their own; every
+board, inspections, penalties, credit flags, complaints and performance bars
+(绩效评价为差, which eligibility reads) as JSON lists and the standing grade (the latest
+neither lapsed nor revoked) in columns of their own; every
 grade ever awarded (评估等级) with what changed it since; and the search tokens of each
 organization's name and credit code (``projections.search``), indexed by the database.
 A grade event changes the grade's row and the organization's, in one transaction with
@@ -46,6 +47,7 @@ from projections.events import (
     INSPECTION_RECORDED,
     ORGANIZATION_REGISTERED,
     PENALTY_RECORDED,
+    PERFORMANCE_BARRED,
     event_values,
 )
 from projections.organization_rows import GradeRow, OrganizationFilter, OrganizationRow
@@ -319,7 +321,7 @@ class OrganizationsProjection(Projection[OrganizationsView]):
             "compliance": {}, "compliance_declared_on": None, "compliance_verified_on": None,
             "board": [], "inspections": [], "penalties": [], "flags": [], "complaints": [],
             "grade_level": None, "grade_valid_from": None, "grade_valid_until": None,
-            "open_evaluation_id": None, "registered_at": e["timestamp"],
+            "open_evaluation_id": None, "bars": [], "registered_at": e["timestamp"],
             "position": tracking.notification_id, **_stamp(e, tracking),
         }, tokens=search_tokens(e["name"], e["credit_code"]), tracking=tracking)
 
@@ -432,6 +434,12 @@ class OrganizationsProjection(Projection[OrganizationsView]):
         change = {"kind": "到期", "from_level": e["level"], "to_level": None, "basis": None,
                   "reference": None, "reason": None, "on": e["lapsed_on"]}
         self._change_grade(e, tracking, change, {"status": GradeStatus.LAPSED.value})
+
+    @process_event.register(PERFORMANCE_BARRED)
+    def performance_barred(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        bar = _pick(e, "until", "reason", "contract_id")
+        self._change(e, tracking, lambda row: {"bars": [*row.bars, bar]})
 
     def _change(self, e: dict[str, Any], tracking: Tracking,
                 values: OrganizationChange) -> None:

@@ -12,6 +12,11 @@ from eventsourcing.utils import Environment
 
 from projections.agencies import AgenciesProjection, PostgresAgenciesView, SQLiteAgenciesView
 from projections.catalogue import CatalogueProjection, PostgresCatalogueView, SQLiteCatalogueView
+from projections.contracts import (
+    ContractsProjection,
+    PostgresContractsView,
+    SQLiteContractsView,
+)
 from projections.departments import (
     DepartmentsProjection,
     PostgresDepartmentsView,
@@ -28,6 +33,11 @@ from projections.organizations import (
     OrganizationsProjection,
     PostgresOrganizationsView,
     SQLiteOrganizationsView,
+)
+from projections.transfers import (
+    PostgresTransfersView,
+    SQLiteTransfersView,
+    TransfersProjection,
 )
 from projections.views import TrackedView
 
@@ -47,6 +57,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration(AgenciesProjection, SQLiteAgenciesView, PostgresAgenciesView),
     Registration(OrganizationsProjection, SQLiteOrganizationsView, PostgresOrganizationsView),
     Registration(EvaluationsProjection, SQLiteEvaluationsView, PostgresEvaluationsView),
+    Registration(TransfersProjection, SQLiteTransfersView, PostgresTransfersView),
+    Registration(ContractsProjection, SQLiteContractsView, PostgresContractsView),
 )
 
 PROJECTIONS: tuple[type[Projection[Any]], ...] = tuple(

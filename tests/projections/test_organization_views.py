@@ -563,7 +563,7 @@ def test_every_organization_and_grading_event_has_a_chinese_history_label() -> N
     }
     unlabelled = sorted(e.__qualname__ for e in events if e not in EVENT_LABELS)
 
-    assert len(events) == 25
+    assert len(events) == 29
     assert not unlabelled, f"events shown without a Chinese label: {unlabelled}"
 
 
