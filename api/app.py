@@ -16,24 +16,32 @@ from api.ports import (
     CatalogueImporter,
     GradingCommands,
     OrganizationCommands,
+    PurchaseCommands,
     RegistryCommands,
+    TransferCommands,
 )
 from api.routers import agencies as agency_routes
 from api.routers import catalogue_import, catalogue_items, grade_evaluations, health
 from api.routers import departments as department_routes
 from api.routers import evaluators as evaluator_routes
 from api.routers import inbox as inbox_routes
+from api.routers import ledger as ledger_routes
 from api.routers import organizations as organization_routes
+from api.routers import purchase_contracts as contract_routes
+from api.routers import staffing as staffing_routes
+from api.routers import transfers as transfer_routes
 from domain.catalogue.importing import CatalogueImportRejectedError
 from domain.grading.grades import HIGHEST_LEVEL, LOWEST_LEVEL
 from projections.readers import (
     AgencyReader,
     CatalogueReader,
+    ContractReader,
     DepartmentReader,
     EvaluationReader,
     HistoryReader,
     InboxReader,
     OrganizationReader,
+    TransferReader,
 )
 
 DESCRIPTION = """\
@@ -67,6 +75,10 @@ def create_app(
     organization_views: OrganizationReader | None = None,
     evaluation_views: EvaluationReader | None = None,
     grade_threshold: int = 3,
+    transfers: TransferCommands | None = None,
+    purchases: PurchaseCommands | None = None,
+    transfer_views: TransferReader | None = None,
+    contract_views: ContractReader | None = None,
 ) -> FastAPI:
     """The HTTP API over the given command gateways and read views.
 
@@ -80,6 +92,11 @@ def create_app(
     ``grading`` the grade-evaluation workflow's updates; ``organization_views`` and
     ``evaluation_views`` are their views.  A route whose service is not given answers 503.
     ``grade_threshold`` is the lowest grade that may undertake (3 = 3A).
+
+    ``transfers`` takes the transfer workflow's updates and the staffing requests,
+    ``purchases`` the purchase-contract workflow's updates; ``transfer_views`` and
+    ``contract_views`` (contracts, the payments ledger, performance reviews) are their
+    views.  Without them those routes answer 503 too.
     """
     if read_wait_seconds <= 0:
         raise ValueError(f"read_wait_seconds must be positive, got {read_wait_seconds}")
@@ -102,6 +119,8 @@ def create_app(
         read_wait_seconds=read_wait_seconds, clock=clock or _wall_clock, importer=importer,
         organizations=organizations, grading=grading, organization_views=organization_views,
         evaluation_views=evaluation_views, grade_threshold=grade_threshold,
+        transfers=transfers, purchases=purchases, transfer_views=transfer_views,
+        contract_views=contract_views,
     )
     app.include_router(health.router)
     # Before catalogue_items: its /{item_id} would take "import" and "export.xlsx".
@@ -114,6 +133,11 @@ def create_app(
     app.include_router(organization_routes.grades_router)
     app.include_router(evaluator_routes.router)
     app.include_router(grade_evaluations.router)
+    app.include_router(transfer_routes.router)
+    app.include_router(staffing_routes.router)
+    app.include_router(contract_routes.router)
+    app.include_router(contract_routes.reviews_router)
+    app.include_router(ledger_routes.router)
     return app
 
 

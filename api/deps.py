@@ -24,7 +24,9 @@ from api.ports import (
     CatalogueImporter,
     GradingCommands,
     OrganizationCommands,
+    PurchaseCommands,
     RegistryCommands,
+    TransferCommands,
 )
 from domain.actors import PUBLIC_ACTOR, Actor, Role
 from domain.aggregate import GovAggregate
@@ -34,11 +36,13 @@ from projections.readers import (
     AgencyReader,
     CatalogueReader,
     CaughtUp,
+    ContractReader,
     DepartmentReader,
     EvaluationReader,
     HistoryReader,
     InboxReader,
     OrganizationReader,
+    TransferReader,
 )
 
 T = TypeVar("T")
@@ -71,6 +75,15 @@ class Services:
     """等级评估与第三方评估机构的查询视图; without it, those reads answer 503."""
     grade_threshold: int = 3
     """承接资格所需的最低评估等级（3 = 3A）."""
+    transfers: TransferCommands | None = None
+    """职能转移 (the transfer workflow's updates) and 编制申请; without it, those writes
+    answer 503."""
+    purchases: PurchaseCommands | None = None
+    """购买服务合同 (the contract workflow's updates); without it, those writes answer 503."""
+    transfer_views: TransferReader | None = None
+    """职能转移与编制申请的查询视图; without it, those reads answer 503."""
+    contract_views: ContractReader | None = None
+    """购买服务合同、支付台账与绩效评价的查询视图; without it, those reads answer 503."""
 
 
 def get_services(request: Request) -> Services:
@@ -192,8 +205,18 @@ def get_grading_commands(services: ServicesDep) -> GradingCommands:
     return _required(services.grading, name="等级评估")
 
 
+def get_transfer_commands(services: ServicesDep) -> TransferCommands:
+    return _required(services.transfers, name="职能转移")
+
+
+def get_purchase_commands(services: ServicesDep) -> PurchaseCommands:
+    return _required(services.purchases, name="购买服务")
+
+
 OrganizationGateway = Annotated[OrganizationCommands, Depends(get_organization_commands)]
 Grading = Annotated[GradingCommands, Depends(get_grading_commands)]
+Transfers = Annotated[TransferCommands, Depends(get_transfer_commands)]
+Purchases = Annotated[PurchaseCommands, Depends(get_purchase_commands)]
 
 
 IdempotencyKey = Annotated[str | None, Header(
@@ -317,6 +340,10 @@ Organizations = Annotated[OrganizationReader, Depends(caught_up_view(
     lambda s: _required(s.organization_views, name="社会组织查询")))]
 Evaluations = Annotated[EvaluationReader, Depends(caught_up_view(
     lambda s: _required(s.evaluation_views, name="等级评估查询")))]
+TransferViews = Annotated[TransferReader, Depends(caught_up_view(
+    lambda s: _required(s.transfer_views, name="职能转移查询")))]
+ContractViews = Annotated[ContractReader, Depends(caught_up_view(
+    lambda s: _required(s.contract_views, name="购买服务合同查询")))]
 
 
 def grade_threshold(services: ServicesDep) -> int:

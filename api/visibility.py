@@ -93,3 +93,23 @@ def organization_history_entry(entry: HistoryEntry, actor: Actor | None) -> Hist
         return replace(entry, details={k: v for k, v in entry.details.items()
                                        if k not in _BOARD_OFFICE_DETAILS})
     return entry
+
+
+# --- staffing requests and the ledger ------------------------------------------------------
+#
+# Transfers, contracts (with their payments and acceptance findings) and performance
+# reviews are public record (DESIGN.md §3.6): nothing of them is cut.  Staffing requests
+# are internal to the committee and the requesting department; the ledger is read by
+# finance and the committee, and by a department for its own contracts.
+
+
+def staffing_visible_to(actor: Actor) -> str | None:
+    """The department whose staffing requests ``actor`` is confined to; None for all
+    (the committee).  Other roles are refused before this is asked."""
+    return (actor.scope or "") if actor.role is Role.DEPARTMENT else None
+
+
+def ledger_visible_to(actor: Actor) -> str | None:
+    """The department whose part of the ledger ``actor`` is confined to; None for all
+    (finance, the committee).  Other roles are refused before this is asked."""
+    return (actor.scope or "") if actor.role is Role.DEPARTMENT else None

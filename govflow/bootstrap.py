@@ -21,9 +21,12 @@ from domain.application import CataloguePolicy, GovflowApplication
 from domain.catalogue.classification import CLASSIFICATION_SETS
 from domain.catalogue.item import DayBasis
 from domain.grading.grades import GradeCutoffs
+from domain.purchase.contract import ContractPolicy
+from domain.purchase.review import ReviewWeights
 from govflow.settings import Settings
 from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
+from projections.contracts import ContractsProjection
 from projections.departments import DepartmentsProjection
 from projections.evaluations import EvaluationsProjection
 from projections.history import HistoryProjection
@@ -31,6 +34,7 @@ from projections.inbox import InboxProjection
 from projections.organizations import OrganizationsProjection
 from projections.registry import open_view, sqlite_view_files
 from projections.runners import start_runners
+from projections.transfers import TransfersProjection
 from workflows.converter import DATA_CONVERTER
 from workflows.deadlines import DeadlinePolicy
 from workflows.gateway import CatalogueGateway
@@ -38,7 +42,11 @@ from workflows.grading_gateway import GradingGateway
 from workflows.grading_messages import GradingPolicy
 from workflows.import_gateway import CatalogueImportGateway
 from workflows.organization_gateway import OrganizationGateway
+from workflows.purchase_gateway import PurchaseGateway
+from workflows.purchase_messages import PurchasePolicy
 from workflows.registry_gateway import RegistryGateway
+from workflows.transfer_gateway import TransferGateway
+from workflows.transfer_messages import TransferPolicy
 from workflows.worker import build_worker
 
 
@@ -60,6 +68,22 @@ def grading_policy(settings: Settings) -> GradingPolicy:
         cutoffs=GradeCutoffs(
             five_a=settings.grade_cutoff_5a, four_a=settings.grade_cutoff_4a,
             three_a=settings.grade_cutoff_3a, two_a=settings.grade_cutoff_2a,
+        ),
+    )
+
+
+def purchase_policy(settings: Settings) -> PurchasePolicy:
+    """The settings every purchase contract's workflow starts with."""
+    return PurchasePolicy(
+        grade_threshold=settings.grade_threshold,
+        contract=ContractPolicy(
+            hold_final_payment=settings.hold_final_payment,
+            bar_years=settings.poor_review_bar_years,
+            weights=ReviewWeights(
+                decision=settings.review_weight_decision,
+                process=settings.review_weight_process,
+                output=settings.review_weight_output, effect=settings.review_weight_effect,
+            ),
         ),
     )
 
@@ -155,4 +179,10 @@ def build_api(settings: Settings, client: Client) -> FastAPI:
         organization_views=build_view(settings, OrganizationsProjection),
         evaluation_views=build_view(settings, EvaluationsProjection),
         grade_threshold=settings.grade_threshold,
+        transfers=TransferGateway(client, task_queue=settings.task_queue,
+                                  policy=TransferPolicy(grade_threshold=settings.grade_threshold)),
+        purchases=PurchaseGateway(client, task_queue=settings.task_queue,
+                                  policy=purchase_policy(settings)),
+        transfer_views=build_view(settings, TransfersProjection),
+        contract_views=build_view(settings, ContractsProjection),
     )

@@ -1,13 +1,19 @@
 """``govflow demo``: seed a running govflow with Jiangmen's departments, one consulting
-agency (江门市政府职能转移咨询委员会) with three experts, three social organizations, one
-third-party evaluator, a verified 五自四无 declaration and a grade evaluation with its
-evaluator assigned, through the HTTP API.
+agency (江门市政府职能转移咨询委员会) with three experts, a dozen social organizations across
+the districts (a marine-industry association among them, seed 三(三)2(2)) with the grades
+eleven of them hold from earlier evaluations, one third-party evaluator, two verified
+五自四无 declarations and a first grade evaluation with its evaluator assigned, through
+the HTTP API.
 
 Every record is sent with an Idempotency-Key of its own, so running the demo again
 creates nothing new: the API answers each repeat with its first answer.  A department or
 a social organization someone registered by other means is left as it is.  Each line says
 what holds after the step (已登记, 已设立, 已聘任, 已申报, 已核验, 已启动, 已指派), which is
 as true on the second run as on the first.
+
+Catalogue items, transfers and contracts are not seeded yet: their stages wait out
+publicity periods and terms in real time (a 7-day publicity at least), which a seed
+against a running system cannot skip.
 """
 
 from __future__ import annotations
@@ -76,7 +82,59 @@ SOCIAL_WORK_CENTRE = OrganizationSeed("52440703MJL200025M", "蓬江区社会工�
 """The organization whose grade evaluation the committee starts."""
 VOLUNTEERS = OrganizationSeed("51440781MJL3000335", "台山市义工联合会", "社会团体",
                               "公益慈善类", "志愿服务", "440781", "2020-09-10", 3)
-ORGANIZATIONS = (ASSOCIATION, SOCIAL_WORK_CENTRE, VOLUNTEERS)
+MARINE_ASSOCIATION = OrganizationSeed(
+    "51440700MJL400047T", "江门市海洋渔业协会", "社会团体", "行业协会商会", "海洋渔业", "440700",
+    "2016-04-18", 5)
+"""The marine-industry association of seed 三(三)2(2)."""
+TOURISM_ASSOCIATION = OrganizationSeed(
+    "51440785MJM1000255", "恩平市温泉旅游行业协会", "社会团体", "行业协会商会", "旅游", "440785",
+    "2017-09-09", 4)
+"""An association whose 五自四无 is not verified yet: graded, but not eligible."""
+ORGANIZATIONS = (
+    ASSOCIATION, SOCIAL_WORK_CENTRE, VOLUNTEERS, MARINE_ASSOCIATION,
+    OrganizationSeed("51440700MJL500058H", "江门市物业管理行业协会", "社会团体", "行业协会商会",
+                     "物业管理", "440700", "2015-08-20", 7),
+    OrganizationSeed("52440705MJL600069D", "新会区社区服务中心", "民办非企业单位",
+                     "城乡社区服务类", "社区服务", "440705", "2017-05-12", 15),
+    OrganizationSeed("53440700MJL700071W", "江门市慈善基金会", "基金会", "公益慈善类", "慈善",
+                     "440700", "2014-01-08", 9),
+    OrganizationSeed("51440781MJL8000824", "台山市华侨文化交流促进会", "社会团体", "其他",
+                     "文化交流", "440781", "2016-10-10", 4),
+    OrganizationSeed("51440783MJL900093P", "开平市碉楼文化保护协会", "社会团体", "其他",
+                     "文化保护", "440783", "2018-03-03", 3),
+    OrganizationSeed("52440784MJM000014W", "鹤山市青少年服务中心", "民办非企业单位",
+                     "社会服务类", "青少年服务", "440784", "2019-07-01", 8),
+    TOURISM_ASSOCIATION,
+    OrganizationSeed("52440704MJM200036E", "江海区长者照护中心", "民办非企业单位",
+                     "社会服务类", "养老服务", "440704", "2018-02-14", 20),
+)
+"""A dozen organizations across the city's districts and county-level cities."""
+
+
+@dataclass(frozen=True)
+class GradeSeed:
+    """A grade confirmed before govflow, recorded from its certificate."""
+
+    credit_code: str
+    level: int
+    confirmed_on: str
+    certificate_number: str
+
+
+EXISTING_GRADES = (
+    GradeSeed(ASSOCIATION.credit_code, 4, "2023-12-20", "江社评〔2023〕21号"),
+    GradeSeed(VOLUNTEERS.credit_code, 3, "2022-11-30", "江社评〔2022〕35号"),
+    GradeSeed(MARINE_ASSOCIATION.credit_code, 4, "2024-12-10", "江社评〔2024〕08号"),
+    GradeSeed("51440700MJL500058H", 3, "2021-12-15", "江社评〔2021〕12号"),
+    GradeSeed("52440705MJL600069D", 5, "2023-11-30", "江社评〔2023〕17号"),
+    GradeSeed("53440700MJL700071W", 4, "2022-12-01", "江社评〔2022〕29号"),
+    GradeSeed("51440781MJL8000824", 3, "2023-06-30", "江社评〔2023〕06号"),
+    GradeSeed("51440783MJL900093P", 2, "2024-05-20", "江社评〔2024〕03号"),
+    GradeSeed("52440784MJM000014W", 4, "2025-11-20", "江社评〔2025〕26号"),
+    GradeSeed(TOURISM_ASSOCIATION.credit_code, 3, "2024-11-15", "江社评〔2024〕19号"),
+    GradeSeed("52440704MJM200036E", 4, "2024-10-28", "江社评〔2024〕15号"),
+)
+"""Every organization but the social work centre (whose first evaluation the demo starts)."""
 
 EVALUATOR_NAME = "江门市社会组织评估服务中心"
 EVALUATOR_CONTACT = "0750-3200000"
@@ -137,10 +195,13 @@ async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None]) -> Dem
         key="demo:evaluator", step=step,
     ), step)["id"])
     echo(f"第三方评估机构 {EVALUATOR_NAME}（{evaluator_id}）：已登记")
-    await _declare_and_verify_compliance(client, echo)
+    await _record_existing_grades(client, echo)
+    await _declare_and_verify_compliance(client, echo, ASSOCIATION)
+    await _declare_and_verify_compliance(client, echo, MARINE_ASSOCIATION)
     evaluation_id = await _start_evaluation(client, echo, evaluator_id=evaluator_id)
     echo(f"完成：部门 {len(JIANGMEN_DEPARTMENTS)} 个，咨询服务机构 1 个，专家 {len(EXPERTS)} 名，"
-         f"社会组织 {len(organization_ids)} 家，第三方评估机构 1 家，等级评估 1 项")
+         f"社会组织 {len(organization_ids)} 家（其中 {len(EXISTING_GRADES)} 家已有评估等级），"
+         f"第三方评估机构 1 家，等级评估 1 项")
     return DemoSeeded(departments=len(JIANGMEN_DEPARTMENTS), agency_id=agency_id,
                       expert_ids=tuple(expert_ids), organization_ids=organization_ids,
                       evaluator_id=evaluator_id, evaluation_id=evaluation_id)
@@ -160,20 +221,41 @@ async def _seed_organizations(client: httpx.AsyncClient,
     return tuple(organization.id for organization in ORGANIZATIONS)
 
 
+async def _record_existing_grades(client: httpx.AsyncClient,
+                                  echo: Callable[[str], None]) -> None:
+    """The grades the organizations hold from earlier evaluations, from their certificates."""
+    names = {o.credit_code: o for o in ORGANIZATIONS}
+    for grade in EXISTING_GRADES:
+        organization = names[grade.credit_code]
+        step = f"登记{organization.name}的既有评估等级"
+        _answer(await _post(
+            client, f"/organizations/{organization.id}/existing-grades",
+            {"level": grade.level, "confirmed_on": grade.confirmed_on,
+             "certificate_number": grade.certificate_number, "evaluator_name": EVALUATOR_NAME},
+            key=f"demo:existing-grade:{grade.credit_code}", step=step,
+        ), step)
+        echo(f"{organization.name}：评估等级 {grade.level}A（{grade.certificate_number}，"
+             f"{grade.confirmed_on} 确认）已登记")
+
+
 async def _declare_and_verify_compliance(client: httpx.AsyncClient,
-                                         echo: Callable[[str], None]) -> None:
-    """The association declares every item of 五自四无 compliant; the committee verifies."""
-    name = ASSOCIATION.name
+                                         echo: Callable[[str], None],
+                                         association: OrganizationSeed) -> None:
+    """An association declares every item of 五自四无 compliant; the committee verifies."""
+    name = association.name
+    # The first association keeps the keys of the demo's first version.
+    key = ("demo:compliance" if association is ASSOCIATION
+           else f"demo:compliance:{association.credit_code}")
     step = f"申报{name}“五自四无”情况"
     _answer(await _post(
-        client, f"/organizations/{ASSOCIATION.id}/compliance-declarations",
+        client, f"/organizations/{association.id}/compliance-declarations",
         {"declarations": {item.value: True for item in ComplianceItem}},
-        key="demo:compliance-declaration", step=step,
+        key=f"{key}-declaration", step=step,
     ), step)
     echo(f"{name}“五自四无”：已申报，{len(ComplianceItem)} 项均符合")
     step = f"核验{name}“五自四无”"
-    _answer(await _post(client, f"/organizations/{ASSOCIATION.id}/compliance-verification", {},
-                        key="demo:compliance-verification", step=step), step)
+    _answer(await _post(client, f"/organizations/{association.id}/compliance-verification", {},
+                        key=f"{key}-verification", step=step), step)
     echo(f"{name}“五自四无”：已核验")
 
 

@@ -129,6 +129,11 @@ class Cases:
     def __post_init__(self) -> None:
         register_departments(self.app, MZJ, "440700-CZJ", "440703-MZJ")
 
+    @property
+    def expert_id(self) -> str:
+        """The agency's expert (unique per prefix: views key experts by id)."""
+        return f"{self.prefix}:expert-1"
+
     def command_id(self) -> str:
         self._count += 1
         return f"{self.prefix}:{self._count}"
@@ -157,7 +162,7 @@ class Cases:
             due_on=date(2026, 11, 25), remind_on=date(2026, 11, 22)))
         app.give_catalogue_item_opinion(GiveOpinion(
             command_id=self.command_id(), actor=agency, item_id=item_id, recommendation=mode,
-            reasons="社会组织具备承接能力", expert_ids=("expert-1",), organizations=(),
+            reasons="社会组织具备承接能力", expert_ids=(self.expert_id,), organizations=(),
             given_at=datetime(2026, 11, 20, 2, tzinfo=UTC)))
         if budget_fen:
             app.allocate_catalogue_item_budget(AllocateBudget(
@@ -173,7 +178,7 @@ class Cases:
                 command_id=self.command_id(), actor=COMMITTEE, name="江门市政府职能转移咨询委员会",
                 mandate="对目录事项的转移、购买提出咨询意见")
             agency.appoint_expert(command_id=self.command_id(), actor=COMMITTEE,
-                                  expert_id="expert-1", name="陈明", affiliations=[])
+                                  expert_id=self.expert_id, name="陈明", affiliations=[])
             self.app.save(agency)
             self._agency = Actor(user="agency.officer", role=Role.AGENCY, scope=str(agency.id))
         return self._agency

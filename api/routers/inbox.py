@@ -15,6 +15,10 @@ router = APIRouter(prefix="/inbox", tags=["inbox"])
 
 ENTITY_ROUTES: dict[str, tuple[str, str]] = {
     "catalogue_item": ("get_catalogue_item", "item_id"),
+    "grade_evaluation": ("get_grade_evaluation", "evaluation_id"),
+    "function_transfer": ("get_transfer", "transfer_id"),
+    "staffing_request": ("get_staffing_request", "request_id"),
+    "purchase_contract": ("get_purchase_contract", "contract_id"),
 }
 """Where each kind of entity is read and acted on: the route's name and its id parameter."""
 

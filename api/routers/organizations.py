@@ -21,6 +21,7 @@ from api.deps import (
     CallerOrPublic,
     ChinaToday,
     CommandId,
+    ContractViews,
     CurrentActor,
     GradeThreshold,
     History,
@@ -38,6 +39,7 @@ from api.errors import problem_responses
 from api.routers.catalogue_items import SEARCH_MAX, SearchText
 from api.routers.common import LIST_PROBLEMS, NO_TOKEN_NEEDED, READ_PROBLEMS
 from api.schemas.common import CommandAccepted, HistoryEntryPublic
+from api.schemas.contracts import OrganizationPerformance
 from api.schemas.organizations import (
     AnnualInspectionCreate,
     BoardMemberCreate,
@@ -47,6 +49,7 @@ from api.schemas.organizations import (
     ComplianceDeclaration,
     CreditFlagChange,
     EligibilityPublic,
+    ExistingGradeCreate,
     GradeDowngradeCreate,
     GradePublic,
     GradeRevocation,
@@ -59,7 +62,7 @@ from api.schemas.organizations import (
 from api.visibility import organization_history_entry, sees_board_office
 from domain.actors import Actor, Role
 from domain.aggregate import GovAggregate
-from domain.grading.commands import DowngradeGrade, RevokeGrade
+from domain.grading.commands import DowngradeGrade, RecordExistingGrade, RevokeGrade
 from domain.organizations.commands import (
     ClearCreditFlag,
     DeclareCompliance,
@@ -217,6 +220,22 @@ async def record_penalty(
     return CommandAccepted.from_result(result)
 
 
+@router.post("/{organization_id}/existing-grades", status_code=201,
+             responses=SERVICE_WRITE_PROBLEMS)
+async def record_existing_grade(
+    organization_id: UUID, body: ExistingGradeCreate, actor: Supervisor,
+    gateway: OrganizationGateway, command_id: CommandId, today: ChinaToday,
+    request: Request, response: Response,
+) -> CommandAccepted:
+    """登记既有评估等级 (the committee, from the certificate; it lapses by itself after 31
+    December of its fifth year)."""
+    result = await gateway.record_existing_grade(RecordExistingGrade(
+        command_id=command_id, actor=actor, organization_id=organization_id,
+        recorded_on=today, **body.model_dump()))
+    _created(request, response, organization_id)
+    return CommandAccepted.from_result(result)
+
+
 @router.post("/{organization_id}/credit-flags", status_code=201, responses=SERVICE_WRITE_PROBLEMS)
 async def raise_credit_flag(
     organization_id: UUID, body: CreditFlagChange, actor: Supervisor,
@@ -366,6 +385,22 @@ async def get_grades(organization_id: UUID, organizations: Organizations) -> lis
     return [GradePublic.from_row(g) for g in grades]
 
 
+@router.get("/{organization_id}/performance", responses=READ_PROBLEMS,
+            openapi_extra=NO_TOKEN_NEEDED)
+async def get_performance(
+    organization_id: UUID, organizations: Organizations, contracts: ContractViews,
+    today: ChinaToday, cursor: PageCursor = None, limit: PageLimit = DEFAULT_LIMIT,
+) -> OrganizationPerformance:
+    """绩效记录 (its performance reviews, newest first, and any bar from a 差; public —
+    shown beside its grade history, ``/grades``)."""
+    row = await _registered(organizations, organization_id)
+    page = await asyncio.to_thread(contracts.reviews, provider_id=organization_id,
+                                   department=None, contract_id=None, cursor=cursor,
+                                   limit=limit)
+    return OrganizationPerformance.of(organization_id, on=today,
+                                      bars=list(performance_bars(row, on=today)), page=page)
+
+
 @router.get("/{organization_id}/history", responses=READ_PROBLEMS,
             openapi_extra=NO_TOKEN_NEEDED)
 async def get_organization_history(
@@ -414,12 +449,10 @@ def grade_for_eligibility(grades: Sequence[GradeRow], *, on: date) -> CurrentGra
 
 
 def performance_bars(row: OrganizationRow, *, on: date) -> Sequence[PerformanceBar]:
-    """Bars from poor performance reviews (绩效评价, DESIGN.md §3.5).
-
-    Performance reviews come with the purchase-of-services stage; until then nothing
-    bars an organization.  This is the one place to read them.
-    """
-    return ()
+    """Bars from poor performance reviews (绩效评价为差, DESIGN.md §3.5), as the organizations
+    view holds them; eligibility weighs those still running on ``on``.  This is the one
+    place to read them."""
+    return tuple(row.performance_bars)
 
 
 def _current(grade: GradeRow) -> CurrentGrade:

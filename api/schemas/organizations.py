@@ -117,6 +117,19 @@ class PenaltyCreate(BaseModel):
     description: str = Field(description="处罚内容", examples=["警告"])
 
 
+class ExistingGradeCreate(BaseModel):
+    """登记既有评估等级（市社工委）：govflow 启用前已确认的等级，按等级证书登记。"""
+
+    model_config = _FORBID
+
+    level: int = Field(ge=1, le=5, description="评估等级（1–5，即 1A–5A）", examples=[4])
+    confirmed_on: date = Field(description="等级确认日期（有效期自次年 1 月 1 日起五年）",
+                               examples=["2025-11-20"])
+    certificate_number: str = Field(description="等级证书编号", examples=["江社评〔2025〕17号"])
+    evaluator_name: str = Field(description="作出评估的第三方评估机构",
+                                examples=["江门市社会组织评估服务中心"])
+
+
 class CreditFlagChange(BaseModel):
     """列入或移出失信名单、异常名录（市社工委）；日期为操作当日。"""
 

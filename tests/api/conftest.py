@@ -17,6 +17,13 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from api.auth import AuthConfig
 from domain.actors import Role
+from tests.api.case_fakes import (
+    FakeContractViews,
+    FakePurchaseCommands,
+    FakeTransferCommands,
+    FakeTransferViews,
+)
+from tests.api.case_helpers import CaseWorld, build_world
 from tests.api.fakes import (
     Agency,
     FakeCatalogueCommands,
@@ -38,6 +45,7 @@ from tests.api.organization_fakes import (
 from tests.api.organization_helpers import Seeded, seed
 from tests.api.real_stack import Stack, real_stack
 from tests.api.registry_fakes import FakeRegistryCommands, FollowingRegisters
+from tests.cases import Cases
 from tests.workflows.harness import start_time_skipping
 
 
@@ -232,6 +240,64 @@ def association_staff(tokens: Tokens, orgs: Seeded) -> dict[str, str]:
 @pytest.fixture
 def evaluator_staff(tokens: Tokens, orgs: Seeded) -> dict[str, str]:
     return tokens.headers(Role.EVALUATOR, str(orgs.evaluator), user="wu.evaluator")
+
+
+# --- transfers, staffing requests, purchase contracts and the ledger (opt in: a test
+# module overrides ``app`` with ``case_app``) -----------------------------------------------
+
+
+@pytest.fixture
+def transfer_commands(gateway: FakeCatalogueCommands, clock: FakeClock) -> FakeTransferCommands:
+    return FakeTransferCommands(gateway.application, clock)
+
+
+@pytest.fixture
+def purchase_commands(gateway: FakeCatalogueCommands, clock: FakeClock) -> FakePurchaseCommands:
+    return FakePurchaseCommands(gateway.application, clock)
+
+
+@pytest.fixture
+def transfer_views() -> FakeTransferViews:
+    return FakeTransferViews()
+
+
+@pytest.fixture
+def contract_views() -> FakeContractViews:
+    return FakeContractViews()
+
+
+@pytest.fixture
+def case_app(
+    gateway: FakeCatalogueCommands, views: FakeViews, inbox: FakeInbox, clock: FakeClock,
+    auth_config: AuthConfig, registry: FakeRegistryCommands, registers: FollowingRegisters,
+    organization_commands: FakeOrganizationCommands, grading_commands: FakeGradingCommands,
+    organization_views: FakeOrganizationViews, evaluation_views: FakeEvaluationViews,
+    transfer_commands: FakeTransferCommands, purchase_commands: FakePurchaseCommands,
+    transfer_views: FakeTransferViews, contract_views: FakeContractViews,
+) -> FastAPI:
+    """The app with every fake: the organization app's, and the transfer and purchase
+    gateways and views."""
+    return create_app(
+        commands=gateway, catalogue=views, history=FollowingHistory(gateway.application),
+        inbox=inbox, auth=auth_config, read_wait_seconds=READ_WAIT_SECONDS, clock=clock,
+        registry=registry, departments=registers.departments, agencies=registers.agencies,
+        organizations=organization_commands, grading=grading_commands,
+        organization_views=organization_views, evaluation_views=evaluation_views,
+        transfers=transfer_commands, purchases=purchase_commands,
+        transfer_views=transfer_views, contract_views=contract_views,
+    )
+
+
+@pytest.fixture
+def world(gateway: FakeCatalogueCommands) -> CaseWorld:
+    """Items decided for 购买服务 and 委托, and 蓬江区长者服务中心 graded 4A, in the domain."""
+    return build_world(Cases(gateway.application))
+
+
+@pytest.fixture
+def provider_staff(tokens: Tokens, world: CaseWorld) -> dict[str, str]:
+    """蓬江区长者服务中心's staff (the provider of the contracts the tests award)."""
+    return tokens.headers(Role.ORGANIZATION, str(world.centre), user="hu.provider")
 
 
 # --- the real stack (tests.api.real_stack) ---------------------------------------

@@ -32,6 +32,7 @@ from domain.grading.commands import (
     DowngradeGrade,
     EscalateAppeal,
     FileAppeal,
+    RecordExistingGrade,
     RegisterEvaluator,
     RevokeGrade,
     ScoreEvaluation,
@@ -102,6 +103,9 @@ class FakeOrganizationCommands:
 
     async def record_penalty(self, command: RecordPenalty) -> CommandResult:
         return self._run(self.application.record_penalty, command)
+
+    async def record_existing_grade(self, command: RecordExistingGrade) -> CommandResult:
+        return self._run(self.application.record_existing_grade, command)
 
     async def raise_credit_flag(self, command: RaiseCreditFlag) -> CommandResult:
         return self._run(self.application.raise_credit_flag, command)

@@ -24,6 +24,7 @@ from domain.actors import Role
 from domain.application import GovflowApplication
 from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
+from projections.contracts import ContractsProjection
 from projections.departments import DepartmentsProjection
 from projections.evaluations import EvaluationsProjection
 from projections.history import HistoryProjection
@@ -31,6 +32,7 @@ from projections.inbox import InboxProjection
 from projections.organizations import OrganizationsProjection
 from projections.registry import open_view, sqlite_view_files
 from projections.runners import start_runners, stop_runners
+from projections.transfers import TransfersProjection
 from tests.api.fakes import Agency, FakeClock, establish_agency
 from tests.seed import CZJ, MZJ, register_departments
 from tests.workflows.harness import catalogue_gateway, running_worker
@@ -38,7 +40,11 @@ from workflows.grading_gateway import GradingGateway
 from workflows.grading_messages import GradingPolicy
 from workflows.import_gateway import CatalogueImportGateway
 from workflows.organization_gateway import OrganizationGateway
+from workflows.purchase_gateway import PurchaseGateway
+from workflows.purchase_messages import PurchasePolicy
 from workflows.registry_gateway import RegistryGateway
+from workflows.transfer_gateway import TransferGateway
+from workflows.transfer_messages import TransferPolicy
 
 AUTH = AuthConfig(secret="real-stack-tests-secret-0123456789abcdef", issuer="govflow",
                   ttl=timedelta(hours=1))
@@ -82,7 +88,8 @@ async def real_stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
     views: list[Any] = [open_view(p, env=store, uses_postgres=False)
                         for p in (CatalogueProjection, HistoryProjection, InboxProjection,
                                   DepartmentsProjection, AgenciesProjection,
-                                  OrganizationsProjection, EvaluationsProjection)]
+                                  OrganizationsProjection, EvaluationsProjection,
+                                  TransfersProjection, ContractsProjection)]
     try:
         async with running_worker(env, application) as task_queue:
             app = create_app(
@@ -95,6 +102,11 @@ async def real_stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
                 grading=GradingGateway(env.client, task_queue=task_queue,
                                        policy=GradingPolicy()),
                 organization_views=views[5], evaluation_views=views[6],
+                transfers=TransferGateway(env.client, task_queue=task_queue,
+                                          policy=TransferPolicy()),
+                purchases=PurchaseGateway(env.client, task_queue=task_queue,
+                                          policy=PurchasePolicy()),
+                transfer_views=views[7], contract_views=views[8],
                 read_wait_seconds=10, clock=clock,
             )
             transport = httpx.ASGITransport(app=app)

@@ -46,26 +46,40 @@ async def test_demo_seed_twice_registers_everything_once(
 
     assert gateway.application.recorder.max_notification_id() == position
     assert repeated == seeded
-    assert len(first) == len(JIANGMEN_DEPARTMENTS) + 1 + 3 + 3 + 1 + 2 + 2 + 1
+    assert len(first) == len(JIANGMEN_DEPARTMENTS) + 1 + 3 + 12 + 1 + 11 + 4 + 2 + 1
     # 江门市民政局 and 江门市财政局 were registered before the demo ran.
     assert first[:3] == ["部门 440700-MZJ 江门市民政局：已登记",
                          "部门 440700-CZJ 江门市财政局：已登记",
                          "部门 440700-RSJ 江门市人力资源和社会保障局：已登记"]
-    assert first[len(JIANGMEN_DEPARTMENTS):] == [
+    rest = first[len(JIANGMEN_DEPARTMENTS):]
+    assert rest[:4] == [
         f"咨询服务机构 江门市政府职能转移咨询委员会（{seeded.agency_id}）：已设立",
         "专家 陈明：已聘任，关联社会组织：江门市养老服务协会",
         "专家 林芳：已聘任，关联社会组织：无",
         "专家 黄伟：已聘任，关联社会组织：台山市义工联合会、蓬江区社会工作服务中心",
+    ]
+    registered = rest[4:16]
+    assert registered[:4] == [
         "社会组织 江门市养老服务协会（51440700MJL1000170，社会团体，行业协会商会）：已登记",
         "社会组织 蓬江区社会工作服务中心（52440703MJL200025M，民办非企业单位，社会服务类）：已登记",
         "社会组织 台山市义工联合会（51440781MJL3000335，社会团体，公益慈善类）：已登记",
-        f"第三方评估机构 江门市社会组织评估服务中心（{seeded.evaluator_id}）：已登记",
+        "社会组织 江门市海洋渔业协会（51440700MJL400047T，社会团体，行业协会商会）：已登记",
+    ]
+    assert all(line.endswith("：已登记") for line in registered)
+    assert rest[16] == f"第三方评估机构 江门市社会组织评估服务中心（{seeded.evaluator_id}）：已登记"
+    grades = rest[17:28]
+    assert grades[0] == "江门市养老服务协会：评估等级 4A（江社评〔2023〕21号，2023-12-20 确认）已登记"
+    assert "开平市碉楼文化保护协会：评估等级 2A（江社评〔2024〕03号，2024-05-20 确认）已登记" in grades
+    assert not any("蓬江区社会工作服务中心" in line for line in grades)
+    assert rest[28:] == [
         "江门市养老服务协会“五自四无”：已申报，9 项均符合",
         "江门市养老服务协会“五自四无”：已核验",
+        "江门市海洋渔业协会“五自四无”：已申报，9 项均符合",
+        "江门市海洋渔业协会“五自四无”：已核验",
         f"等级评估 蓬江区社会工作服务中心（{seeded.evaluation_id}）：已启动",
         "等级评估 蓬江区社会工作服务中心：已指派第三方评估机构 江门市社会组织评估服务中心",
-        "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 3 家，第三方评估机构 1 家，"
-        "等级评估 1 项",
+        "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 12 家（其中 11 家已有评估等级），"
+        "第三方评估机构 1 家，等级评估 1 项",
     ]
     assert again == first
     application = gateway.application
@@ -73,10 +87,11 @@ async def test_demo_seed_twice_registers_everything_once(
     assert [e.name for e in agency.experts.values()] == ["陈明", "林芳", "黄伟"]
     assert all(application.departments.get(code) for code in JIANGMEN_DEPARTMENTS)
 
-    assert seeded.organization_ids == tuple(
-        str(SocialOrganization.create_id(code)) for code in CREDIT_CODES)
+    assert len(seeded.organization_ids) == 12
+    assert seeded.organization_ids[:3] == tuple(
+        str(SocialOrganization.create_id(code)) for code in CREDIT_CODES)[:3]
     association, centre, volunteers = (application.get_organization(UUID(i))
-                                       for i in seeded.organization_ids)
+                                       for i in seeded.organization_ids[:3])
     assert [(o.name, o.category.value, o.kind.value, o.industry, o.region_code,
              o.registered_on.isoformat(), o.full_time_staff)
             for o in (association, centre, volunteers)] == [
@@ -95,7 +110,12 @@ async def test_demo_seed_twice_registers_everything_once(
     assert evaluation.status is EvaluationStatus.ASSIGNED
     assert evaluation.evaluator_id == seeded.evaluator_id
     # Each command reached its gateway on both runs, under the demo's keys, and was answered.
-    assert len(organization_commands.commands) == 2 * 6
+    assert len(organization_commands.commands) == 2 * (12 + 1 + 11 + 4)
+    marine = application.get_organization(UUID(seeded.organization_ids[3]))
+    assert (marine.name, marine.industry, marine.compliance_verified_on) == (
+        "江门市海洋渔业协会", "海洋渔业", TODAY)
+    assert [(g.level, g.valid_until.isoformat()) for g in marine.grades] == [(4, "2029-12-31")]
+    assert centre.grades == []
     assert len(grading_commands.commands) == 2 * 2
 
 

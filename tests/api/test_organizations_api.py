@@ -290,6 +290,36 @@ async def test_record_penalty_takes_its_decision_date_from_the_body(
     assert (command.decision_number, command.decided_on) == ("江民罚〔2027〕3号", date(2027, 2, 10))
 
 
+async def test_record_existing_grade_from_its_certificate_gives_the_validity_of_a_grade(
+    client: httpx.AsyncClient, committee: dict[str, str], orgs: Seeded,
+    organization_commands: FakeOrganizationCommands, gateway: FakeCatalogueCommands,
+) -> None:
+    response = await post(client, f"/organizations/{orgs.centre}/existing-grades", {
+        "level": 4, "confirmed_on": "2025-11-20", "certificate_number": "江社评〔2025〕17号",
+        "evaluator_name": "江门市社会组织评估服务中心"}, committee)
+
+    assert response.status_code == 201, response.text
+    (grade,) = gateway.application.get_organization(orgs.centre).grades
+    assert (grade.level, grade.valid_from, grade.valid_until) == (
+        4, date(2026, 1, 1), date(2030, 12, 31))
+    again = await post(client, f"/organizations/{orgs.centre}/existing-grades", {
+        "level": 4, "confirmed_on": "2025-11-20", "certificate_number": "江社评〔2025〕17号",
+        "evaluator_name": "江门市社会组织评估服务中心"}, committee)
+    found = problem(again, 409, "GradeAlreadyRecordedError")
+    assert "江社评〔2025〕17号 已登记" in found["detail"]
+
+
+async def test_record_existing_grade_of_six_a_is_refused_with_the_allowed_levels(
+    client: httpx.AsyncClient, committee: dict[str, str], orgs: Seeded,
+) -> None:
+    response = await post(client, f"/organizations/{orgs.centre}/existing-grades", {
+        "level": 6, "confirmed_on": "2025-11-20", "certificate_number": "江社评〔2025〕18号",
+        "evaluator_name": "江门市社会组织评估服务中心"}, committee)
+
+    assert response.status_code == 422, response.text
+    assert "level" in response.text
+
+
 async def test_raise_then_clear_credit_flag_are_dated_today(
     client: httpx.AsyncClient, committee: dict[str, str], orgs: Seeded,
     organization_commands: FakeOrganizationCommands,

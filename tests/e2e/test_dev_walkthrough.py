@@ -117,13 +117,14 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     assert again.stdout.splitlines() == lines
     assert lines[0] == "部门 440700-MZJ 江门市民政局：已登记"
     with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
-        # 14 departments, one agency and three experts (18 events); three organizations, one
-        # evaluator, 五自四无 declared and verified, an evaluation started (the evaluation
-        # and the organization's open evaluation) and assigned (9); and nothing since.
+        # 14 departments, one agency and three experts (18 events); twelve organizations,
+        # one evaluator, eleven existing grades (the grade and its certificate: 22), two
+        # associations' 五自四无 declared and verified (4), an evaluation started (the
+        # evaluation and the organization's open evaluation) and assigned (3); nothing since.
         probe = http.post("/departments", json={"code": "440783-MZJ", "name": "开平市民政局"},
                           headers=committee_headers())
         assert probe.status_code == 201, probe.text
-        assert probe.json()["notification_id"] == 28
+        assert probe.json()["notification_id"] == 61
         after = {"after": probe.json()["notification_id"], "limit": 200}
         departments = http.get("/departments", params=after).json()["data"]
         (agency,) = http.get("/agencies", params=after).json()["data"]
@@ -131,7 +132,7 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
 
         association_id = str(SocialOrganization.create_id("51440700MJL1000170"))
         centre_id = str(SocialOrganization.create_id("52440703MJL200025M"))
-        eventually(lambda: len(http.get("/organizations").json()["data"]) == 3 and bool(
+        eventually(lambda: len(http.get("/organizations").json()["data"]) == 12 and bool(
             http.get(f"/organizations/{association_id}").json()["compliance_verified_on"]))
         organizations = http.get("/organizations").json()["data"]
         association = http.get(f"/organizations/{association_id}").json()
@@ -139,29 +140,34 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
                    == ["评估中"] and len(http.get("/evaluators").json()["data"]) == 1)
         (evaluation,) = http.get("/grade-evaluations").json()["data"]
         (evaluator,) = http.get("/evaluators").json()["data"]
+        marine_id = str(SocialOrganization.create_id("51440700MJL400047T"))
+        marine_grades = http.get(f"/organizations/{marine_id}/grades").json()
+        tourism = http.get("/organizations/"
+                           f"{SocialOrganization.create_id('51440785MJM1000255')}/eligibility")
     assert len(departments) == 15
     assert [d["code"] for d in departments if d["pilot"]] == [
         "440703-CZJ", "440703-MZJ", "440781-CZJ", "440781-MZJ"]
     assert agency["name"] == "江门市政府职能转移咨询委员会"
     assert [e["name"] for e in agency["experts"]] == ["陈明", "林芳", "黄伟"]
     assert [e["event_label"] for e in history] == ["设立咨询服务机构"] + ["聘任专家"] * 3
-    assert [o["name"] for o in organizations] == [
-        "江门市养老服务协会", "蓬江区社会工作服务中心", "台山市义工联合会"]
+    assert [o["name"] for o in organizations][:4] == [
+        "江门市养老服务协会", "蓬江区社会工作服务中心", "台山市义工联合会", "江门市海洋渔业协会"]
+    assert [(g["label"], g["valid_until"]) for g in marine_grades] == [("4A", "2029-12-31")]
+    assert tourism.json()["reasons"] == ["行业协会商会须经市社工委核验“五自四无”全部符合后方可承接"]
     assert association["compliance"] == dict.fromkeys(association["compliance"], True)
     assert len(association["compliance"]) == 9
     assert evaluator["name"] == "江门市社会组织评估服务中心"
     assert (evaluation["organization_id"], evaluation["evaluator_id"]) == (
         centre_id, evaluator["id"])
-    assert lines[-9:] == [
-        "社会组织 江门市养老服务协会（51440700MJL1000170，社会团体，行业协会商会）：已登记",
-        "社会组织 蓬江区社会工作服务中心（52440703MJL200025M，民办非企业单位，社会服务类）：已登记",
-        "社会组织 台山市义工联合会（51440781MJL3000335，社会团体，公益慈善类）：已登记",
-        f"第三方评估机构 江门市社会组织评估服务中心（{evaluator['id']}）：已登记",
+    assert lines[-7:] == [
         "江门市养老服务协会“五自四无”：已申报，9 项均符合",
         "江门市养老服务协会“五自四无”：已核验",
+        "江门市海洋渔业协会“五自四无”：已申报，9 项均符合",
+        "江门市海洋渔业协会“五自四无”：已核验",
         f"等级评估 蓬江区社会工作服务中心（{evaluation['id']}）：已启动",
         "等级评估 蓬江区社会工作服务中心：已指派第三方评估机构 江门市社会组织评估服务中心",
-        "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 3 家，第三方评估机构 1 家，"
-        "等级评估 1 项",
+        "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 12 家（其中 11 家已有评估等级），"
+        "第三方评估机构 1 家，等级评估 1 项",
     ]
+    assert f"第三方评估机构 江门市社会组织评估服务中心（{evaluator['id']}）：已登记" in lines
     assert govflow_dev.stop() == 0
