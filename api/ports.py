@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.actors import Actor
 from domain.agency.commands import AppointExpert, DeclareAffiliations, EstablishAgency, RemoveExpert
-from domain.catalogue.commands import CommandResult, ItemFields
+from domain.catalogue.commands import CommandResult, ItemFields, RecordExistingItem
 from domain.catalogue.importing import ImportResult, ImportRow, RowError
 from domain.grading.commands import (
     DeclareEvaluatorAffiliations,
@@ -94,6 +94,10 @@ class CatalogueImporter(Protocol):
         self, *, command_id: str, actor: Actor, department: str, rows: Sequence[ImportRow],
         unreadable: Sequence[RowError] = (),
     ) -> ImportResult: ...
+
+    async def record_existing(self, command: RecordExistingItem) -> CommandResult:
+        """登记既有目录事项: published and decided before govflow (one command, once)."""
+        ...
 
 
 class RegistryCommands(Protocol):

@@ -132,6 +132,10 @@ class ItemStatusConflictError(ConflictError):
     """The item is not at the pipeline stage this command belongs to."""
 
 
+class ExistingDecisionDateError(InvalidCommandError):
+    """An existing item's publicity ended before it is recorded."""
+
+
 class UnknownDecisionModeError(InvalidCommandError):
     """A recommendation or decision names no known mode."""
 

@@ -26,9 +26,10 @@ with workflow.unsafe.imports_passed_through():
         EstablishAgency,
         RemoveExpert,
     )
-    from domain.catalogue.commands import CommandResult
+    from domain.catalogue.commands import CommandResult, RecordExistingItem
     from domain.registry.commands import RegisterDepartment
     from workflows.failures import activity_refusals
+    from workflows.import_activities import CatalogueImportActivities
     from workflows.registry_activities import RegistryActivities
 
 ActivitiesT = TypeVar("ActivitiesT")
@@ -106,11 +107,22 @@ class RemoveExpertWorkflow:
         return await execute_command(RegistryActivities.remove_expert, command)
 
 
+@workflow.defn
+class RecordExistingItemWorkflow:
+    """登记既有目录事项."""
+
+    @workflow.run
+    async def run(self, command: RecordExistingItem) -> CommandResult:
+        return await execute_command(
+            CatalogueImportActivities.record_existing_catalogue_item, command)
+
+
 COMMAND_WORKFLOWS: tuple[type, ...] = (
     RegisterDepartmentWorkflow,
     EstablishAgencyWorkflow,
     AppointExpertWorkflow,
     DeclareAffiliationsWorkflow,
     RemoveExpertWorkflow,
+    RecordExistingItemWorkflow,
 )
 """The one-shot command workflows, for the worker and the replayer."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from domain.application import GovflowApplication
+from domain.catalogue.commands import CommandResult, RecordExistingItem
 from domain.catalogue.importing import ImportCatalogueItems, ImportResult
 from workflows.failures import refusals_as_failures
 
@@ -25,3 +26,8 @@ class CatalogueImportActivities:
     def import_catalogue_items(self, command: ImportCatalogueItems) -> ImportResult:
         with refusals_as_failures():
             return self._application.import_catalogue_items(command)
+
+    @activity.defn
+    def record_existing_catalogue_item(self, command: RecordExistingItem) -> CommandResult:
+        with refusals_as_failures():
+            return self._application.record_existing_catalogue_item(command)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from temporalio.client import Client
 
 from domain.actors import Actor
+from domain.catalogue.commands import CommandResult, RecordExistingItem
 from domain.catalogue.importing import ImportCatalogueItems, ImportResult, ImportRow, RowError
 from domain.errors import InvalidCommandError
 from workflows.catalogue_import import (
@@ -21,7 +22,8 @@ from workflows.catalogue_import import (
     CatalogueImportWorkflow,
     catalogue_import_workflow_id,
 )
-from workflows.once import run_once
+from workflows.command import RecordExistingItemWorkflow
+from workflows.once import run_command, run_once
 
 MAX_COMMAND_BYTES = 1_900_000
 """How large an import may be once encoded: the rows travel in one Temporal payload,
@@ -58,6 +60,11 @@ class CatalogueImportGateway:
             workflow_id=catalogue_import_workflow_id(command_id), task_queue=self._task_queue,
             execution_timeout=IMPORT_DEADLINE,
         )
+
+    async def record_existing(self, command: RecordExistingItem) -> CommandResult:
+        """登记既有目录事项 (a one-shot command, ``command:<command_id>``)."""
+        return await run_command(self._client, RecordExistingItemWorkflow.run, command,
+                                 task_queue=self._task_queue)
 
     async def _check_size(self, command: ImportCatalogueItems) -> None:
         payloads = await self._client.data_converter.encode([command])

@@ -59,6 +59,7 @@ def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
         catalogue.review_catalogue_item_retention,
         compute_deadline,
         CatalogueImportActivities(application).import_catalogue_items,
+        CatalogueImportActivities(application).record_existing_catalogue_item,
         registry.register_department,
         registry.establish_agency,
         registry.appoint_expert,

@@ -23,12 +23,15 @@ from api.catalogue_files import (
     read_catalogue_file,
     write_catalogue_workbook,
 )
-from api.deps import MAX_LIMIT, Catalogue, ServicesDep, acting_as
+from api.deps import MAX_LIMIT, Catalogue, ChinaToday, CommandId, ServicesDep, acting_as
 from api.errors import FieldError, Problem, problem_response, problem_responses, status_for
 from api.ports import CatalogueImporter
+from api.schemas.catalogue import ExistingItemCreate
 from api.schemas.catalogue_import import CatalogueImportPublic
+from api.schemas.common import CommandAccepted
 from api.visibility import drafts_visible_to
 from domain.actors import Actor, Role
+from domain.catalogue.commands import RecordExistingItem
 from domain.catalogue.importing import CatalogueImportRejectedError
 from domain.catalogue.item import check_department_scope
 from domain.errors import RequiredFieldError
@@ -88,6 +91,21 @@ async def import_catalogue_items(
     if result.replayed:
         response.status_code = 200
     return CatalogueImportPublic.from_result(result)
+
+
+@router.post("/existing", status_code=201, responses=problem_responses(401, 403, 409, 422, 503))
+async def record_existing_item(
+    body: ExistingItemCreate, actor: ImportingOfficer, importer: Importer,
+    command_id: CommandId, today: ChinaToday,
+) -> CommandAccepted:
+    """登记既有目录事项 (the officer's department: an item published and decided before
+    govflow, by its decision document; transfers and contracts then follow as usual)."""
+    result = await importer.record_existing(RecordExistingItem(
+        command_id=command_id, actor=actor, department=actor.scope or "",
+        fields=body.to_fields(), published_on=body.published_on,
+        publicity_ends_on=body.publicity_ends_on, mode=body.mode, document=body.document,
+        recorded_on=today, budget_fen=body.budget_fen))
+    return CommandAccepted.from_result(result)
 
 
 @router.get(

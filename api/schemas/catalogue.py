@@ -87,6 +87,18 @@ class CatalogueItemCreate(CatalogueItemFields):
         return self.department or officer.scope or ""
 
 
+class ExistingItemCreate(CatalogueItemFields):
+    """登记既有目录事项：govflow 启用前已发布、公示并作出决定的事项，按决定文件登记。"""
+
+    published_on: date = Field(description="发布日期", examples=["2026-03-01"])
+    publicity_ends_on: date = Field(description="公示期最后一天（须已过）",
+                                    examples=["2026-03-08"])
+    mode: str = Field(description="决定：转移、授权、委托、购买服务 或 保留", examples=["购买服务"])
+    document: str = Field(description="决定文件文号", examples=["江民〔2026〕12号"])
+    budget_fen: Fen = Field(default=0, description="购买服务的：该目录年度的预算（分）；其他为 0",
+                            examples=[40_000_000])
+
+
 class CatalogueItemUpdate(CatalogueItemFields):
     """修改目录事项草稿（整体替换可修改的内容）。"""
 

@@ -38,6 +38,24 @@ class DraftCatalogueItem:
 
 
 @dataclass(frozen=True)
+class RecordExistingItem:
+    """登记既有目录事项: published and decided before govflow, by its decision document;
+    the item's id is ``aggregate_id_for(command_id)``, its code the next of its year."""
+
+    command_id: str
+    actor: Actor
+    department: str
+    fields: ItemFields
+    published_on: date
+    publicity_ends_on: date
+    mode: str
+    document: str
+    recorded_on: date
+    budget_fen: int = 0
+    """For a purchase: the budget of the catalogue year it was decided on (fen)."""
+
+
+@dataclass(frozen=True)
 class ReviseCatalogueItem:
     """Revise a draft in place, or publish a new version of a published item: then the
     new publicity period (decided by the workflow) comes with the command."""

@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 
 from domain.actors import Actor, Role
 from domain.aggregate import GovAggregate, aggregate_id_for
+from domain.calendar import start_of_day
 from domain.catalogue.classification import (
     Classification,
     Nature,
@@ -23,6 +24,7 @@ from domain.errors import (
     BudgetAmountError,
     DeadlineNotLaterError,
     DepartureReasonRequiredError,
+    ExistingDecisionDateError,
     FieldTooLongError,
     InvalidCatalogueYearError,
     ItemAlreadyPublishedError,
@@ -40,6 +42,7 @@ from domain.errors import (
     StatutoryFunctionError,
     UnknownDecisionModeError,
 )
+from domain.text import required_text
 
 NAME_MAX = 100
 DESCRIPTION_MAX = 2000
@@ -505,6 +508,39 @@ class CatalogueItem(GovAggregate):
         self.published_at = published_at
         self.publicity_starts_on = publicity_starts_on
         self.publicity_ends_on = publicity_ends_on
+
+    def record_existing_decision(
+        self, *, command_id: str, actor: Actor, published_on: date, publicity_ends_on: date,
+        mode: str, document: str, recorded_on: date, budget_fen: int = 0,
+    ) -> None:
+        """登记既有目录事项: an item the department published, publicized and decided before
+        govflow, by the decision document (决定文件).  It is recorded through the same steps,
+        dated as they were; there was no opinion of govflow's agencies to depart from.  A
+        purchase comes with the budget it was decided on (for its catalogue year)."""
+        self.check_is_draft("登记既有决定")
+        if not published_on <= publicity_ends_on < recorded_on:
+            raise ExistingDecisionDateError(
+                f"公示期 {published_on.isoformat()} 至 {publicity_ends_on.isoformat()} 无效；"
+                f"既有事项的公示期须已在 {recorded_on.isoformat()} 前结束",
+                field="publicity_ends_on")
+        chosen = parse_mode(mode, field="mode")
+        text = required_text(document, field="document", label="决定文件文号", max_length=100)
+        if budget_fen and not 0 < budget_fen <= BUDGET_MAX_FEN:
+            raise BudgetAmountError(
+                f"预算金额须为正数（以分计），且不超过 {BUDGET_MAX_FEN // 100:,} 元；"
+                f"现为 {budget_fen} 分", field="budget_fen")
+        recorder = self.actor_record(actor)
+        if budget_fen:
+            self._budget_allocated(command_id=command_id, actor=recorder,
+                                   fiscal_year=self.catalogue_year, amount_fen=budget_fen)
+        self._published(command_id=command_id, actor=recorder,
+                        published_at=start_of_day(published_on), publicity_starts_on=published_on,
+                        publicity_ends_on=publicity_ends_on)
+        self._publicity_closed(command_id=command_id, actor=recorder)
+        self.check_decision_allowed(chosen)
+        self._decided(command_id=command_id, actor=recorder, mode=chosen.value,
+                      reason=f"既有决定（{text}）", justification="",
+                      departs_from_opinion=False)
 
     def close_publicity(self, *, command_id: str, actor: Actor) -> None:
         self.facts.check_close_publicity(actor)

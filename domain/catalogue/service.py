@@ -21,6 +21,7 @@ from domain.catalogue.commands import (
     GiveOpinion,
     ItemFields,
     PublishCatalogueItem,
+    RecordExistingItem,
     ReferCatalogueItem,
     ReferralStep,
     ReviewRetention,
@@ -51,6 +52,19 @@ class CatalogueService(ServiceBase):
 
     def draft_catalogue_item(self, cmd: DraftCatalogueItem) -> CommandResult:
         """起草目录事项: create a draft item with the next code of its region and year."""
+        return self._new_item(cmd)
+
+    def record_existing_catalogue_item(self, cmd: RecordExistingItem) -> CommandResult:
+        """登记既有目录事项: an item published and decided before govflow (the department)."""
+        return self._new_item(cmd, then=lambda item: item.record_existing_decision(
+            command_id=cmd.command_id, actor=cmd.actor, published_on=cmd.published_on,
+            publicity_ends_on=cmd.publicity_ends_on, mode=cmd.mode, document=cmd.document,
+            recorded_on=cmd.recorded_on, budget_fen=cmd.budget_fen))
+
+    def _new_item(self, cmd: DraftCatalogueItem | RecordExistingItem,
+                  then: Callable[[CatalogueItem], None] | None = None) -> CommandResult:
+        """A new item with the next code of its region and year, drafted and then, for an
+        existing one, taken through what happened to it."""
         item_id = aggregate_id_for(cmd.command_id)
         existing = self._get_or_none(CatalogueItem, item_id)
         if existing is not None:
@@ -71,6 +85,8 @@ class CatalogueService(ServiceBase):
                 cmd.fields, code=code, command_id=cmd.command_id, actor=cmd.actor,
                 department=department.code, level1_set=self.catalogue_policy.level1_classes,
             )
+            if then is not None:
+                then(item)
             numbering.issue(command_id=cmd.command_id, actor=actor, code=code)
             return self._result(item, self.save(item, numbering))
 

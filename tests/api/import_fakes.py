@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from domain.actors import Actor
 from domain.application import GovflowApplication
+from domain.catalogue.commands import CommandResult, RecordExistingItem
 from domain.catalogue.importing import ImportCatalogueItems, ImportResult, ImportRow, RowError
 
 
@@ -15,6 +16,7 @@ class FakeCatalogueImporter:
     def __init__(self, application: GovflowApplication) -> None:
         self.application = application
         self.commands: list[ImportCatalogueItems] = []
+        self.existing: list[RecordExistingItem] = []
 
     async def import_items(
         self, *, command_id: str, actor: Actor, department: str, rows: Sequence[ImportRow],
@@ -26,3 +28,7 @@ class FakeCatalogueImporter:
         )
         self.commands.append(command)
         return self.application.import_catalogue_items(command)
+
+    async def record_existing(self, command: RecordExistingItem) -> CommandResult:
+        self.existing.append(command)
+        return self.application.record_existing_catalogue_item(command)

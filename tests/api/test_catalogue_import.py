@@ -11,6 +11,7 @@ import io
 import zipfile
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 import pytest
@@ -356,3 +357,40 @@ async def test_export_by_finance_officer_returns_403(
     response = await client.get(EXPORT, headers=tokens.headers(Role.FINANCE))
 
     assert response.status_code == 403
+
+
+# --- existing items (登记既有目录事项) ---------------------------------------------------
+
+EXISTING = {
+    "name": "社区居家养老服务", "description": "为社区老年人提供助餐、助洁服务",
+    "catalogue_year": 2026,
+    "classification": {"level1": "公共服务", "level2": "养老服务", "level3": "居家养老"},
+    "nature": "公共服务", "provincial_listed": False,
+    "published_on": "2026-03-01", "publicity_ends_on": "2026-03-08", "mode": "购买服务",
+    "document": "江民〔2026〕12号", "budget_fen": 40_000_000,
+}
+
+
+async def test_record_existing_item_gives_a_decided_item_of_the_officers_department(
+    client: httpx.AsyncClient, officer: dict[str, str], importer: FakeCatalogueImporter,
+) -> None:
+    response = await client.post("/catalogue-items/existing", json=EXISTING,
+                                 headers={**officer, "Idempotency-Key": "existing-1"})
+
+    assert response.status_code == 201, response.text
+    assert response.json()["code"] == "440700-2026-0001"
+    (command,) = importer.existing
+    assert (command.department, command.mode, command.budget_fen) == (MZJ, "购买服务", 40_000_000)
+    item = importer.application.get_catalogue_item(UUID(response.json()["id"]))
+    assert (item.status.value, item.budget_for(2026)) == ("decided", 40_000_000)
+
+
+async def test_record_existing_item_whose_publicity_is_not_over_is_refused(
+    client: httpx.AsyncClient, officer: dict[str, str],
+) -> None:
+    response = await client.post("/catalogue-items/existing", headers=officer,
+                                 json={**EXISTING, "publicity_ends_on": "2099-03-08"})
+
+    assert response.status_code == 422, response.text
+    assert response.json()["type"] == "ExistingDecisionDateError"
+    assert "公示期" in response.json()["detail"]
