@@ -149,23 +149,30 @@ def demo(
     )] = None,
 ) -> None:
     """Seed a running govflow (`govflow dev`) through its API: the built-in Jiangmen
-    departments, a consulting agency with three experts, three social organizations, a
-    third-party evaluator and one grade evaluation under way; running it again adds nothing."""
-    from govflow.demo import DEMO_USER, DemoError, seed
+    departments, a consulting agency with experts, a dozen social organizations with grades,
+    an evaluator and an evaluation under way, catalogue items at several stages, transfers
+    in each mode and purchase contracts (one finished and reviewed); running it again adds
+    nothing."""
+    from govflow.demo import DEMO_USER, seed
+    from govflow.demo_cases import CaseSeedError
 
     settings = Settings()
     token = issue_token(auth_config(settings), role=Role.COMMITTEE, scope=None, user=DEMO_USER)
     base_url = url or f"http://{settings.api_host}:{settings.api_port}"
 
+    def headers_for(role: Role, scope: str | None) -> dict[str, str]:
+        issued = issue_token(auth_config(settings), role=role, scope=scope, user=DEMO_USER)
+        return {"Authorization": f"Bearer {issued}"}
+
     async def run() -> None:
         async with httpx.AsyncClient(
             base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {token}"}
         ) as client:
-            await seed(client, echo=typer.echo)
+            await seed(client, echo=typer.echo, headers_for=headers_for)
 
     try:
         asyncio.run(run())
-    except DemoError as error:
+    except CaseSeedError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=1) from None
 

@@ -11,9 +11,10 @@ a social organization someone registered by other means is left as it is.  Each 
 what holds after the step (已登记, 已设立, 已聘任, 已申报, 已核验, 已启动, 已指派), which is
 as true on the second run as on the first.
 
-Catalogue items, transfers and contracts are not seeded yet: their stages wait out
-publicity periods and terms in real time (a 7-day publicity at least), which a seed
-against a running system cannot skip.
+Then (``govflow.demo_cases``) the catalogue and what follows it: a draft, an item in
+publicity, items published and decided before govflow (recorded by their decision
+documents: publicity periods cannot be waited out by a seed), transfers in each mode, a
+finished and reviewed contract of 2026 and one under way.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import httpx
 from domain.departments import JIANGMEN_DEPARTMENTS
 from domain.organizations.organization import SocialOrganization
 from domain.organizations.records import ComplianceItem
+from govflow.demo_cases import CaseSeedError, HeadersFor, seed_cases
 
 DEMO_USER = "govflow-demo"
 """The committee user the demo acts as: keys are namespaced by user, so it stays the same."""
@@ -140,7 +142,7 @@ EVALUATOR_NAME = "江门市社会组织评估服务中心"
 EVALUATOR_CONTACT = "0750-3200000"
 
 
-class DemoError(Exception):
+class DemoError(CaseSeedError):
     """The demo could not finish; the message says why, in Chinese."""
 
 
@@ -156,12 +158,15 @@ class DemoSeeded:
     evaluation_id: str
 
 
-async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None]) -> DemoSeeded:
+async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None],
+               headers_for: HeadersFor | None = None) -> DemoSeeded:
     """Register the built-in departments, the agency and its experts, the social
     organizations and the evaluator; declare and verify the association's 五自四无; start
     the social work centre's grade evaluation and assign the evaluator.  One line per step.
 
-    ``client`` has the API's base URL and a committee token.
+    ``client`` has the API's base URL and a committee token.  With ``headers_for`` (the
+    headers of a token for a role and scope), the catalogue, transfers and contracts
+    follow (``govflow.demo_cases``).
     """
     for department in JIANGMEN_DEPARTMENTS.values():
         step = f"登记部门 {department.code}"
@@ -199,9 +204,15 @@ async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None]) -> Dem
     await _declare_and_verify_compliance(client, echo, ASSOCIATION)
     await _declare_and_verify_compliance(client, echo, MARINE_ASSOCIATION)
     evaluation_id = await _start_evaluation(client, echo, evaluator_id=evaluator_id)
+    cases = ""
+    if headers_for is not None:
+        items, transfers, contracts = await seed_cases(
+            client, echo=echo, headers_for=headers_for, post=_send,
+            organization_id=lambda code: str(SocialOrganization.create_id(code)))
+        cases = f"，目录事项 {items} 项，职能转移 {transfers} 项，购买服务合同 {contracts} 份"
     echo(f"完成：部门 {len(JIANGMEN_DEPARTMENTS)} 个，咨询服务机构 1 个，专家 {len(EXPERTS)} 名，"
          f"社会组织 {len(organization_ids)} 家（其中 {len(EXISTING_GRADES)} 家已有评估等级），"
-         f"第三方评估机构 1 家，等级评估 1 项")
+         f"第三方评估机构 1 家，等级评估 1 项{cases}")
     return DemoSeeded(departments=len(JIANGMEN_DEPARTMENTS), agency_id=agency_id,
                       expert_ids=tuple(expert_ids), organization_ids=organization_ids,
                       evaluator_id=evaluator_id, evaluation_id=evaluation_id)
@@ -278,11 +289,19 @@ async def _start_evaluation(client: httpx.AsyncClient, echo: Callable[[str], Non
     return evaluation_id
 
 
-async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any], *, key: str,
-                step: str) -> httpx.Response:
+async def _send(client: httpx.AsyncClient, path: str, body: dict[str, Any] | None, *,
+                key: str, step: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """POST one record as the caller ``headers`` name (the committee by default) and
+    return the accepted answer; a refusal is a ``DemoError``."""
+    return _answer(await _post(client, path, body, key=key, step=step, headers=headers), step)
+
+
+async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any] | None, *,
+                key: str, step: str, headers: dict[str, str] | None = None) -> httpx.Response:
     """POST one seed record under its own Idempotency-Key."""
     try:
-        return await client.post(path, json=body, headers={"Idempotency-Key": key})
+        return await client.post(path, json=body,
+                                 headers={**(headers or {}), "Idempotency-Key": key})
     except httpx.HTTPError as error:
         raise DemoError(f"{step} 失败：无法连接 {client.base_url}（{error}）；"
                         f"请先在另一个终端运行 govflow dev") from None

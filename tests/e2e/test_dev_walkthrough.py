@@ -107,6 +107,10 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     govflow_dev.start()
     first = run_demo(govflow_dev)
     assert first.returncode == 0, first.stdout + first.stderr
+    with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
+        marker = http.post("/departments", json={"code": "440784-MZJ", "name": "鹤山市民政局"},
+                           headers=committee_headers())
+        assert marker.status_code == 201, marker.text
     assert govflow_dev.stop() == 0
     govflow_dev.start()  # the second run meets a restarted system
 
@@ -117,14 +121,12 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     assert again.stdout.splitlines() == lines
     assert lines[0] == "部门 440700-MZJ 江门市民政局：已登记"
     with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
-        # 14 departments, one agency and three experts (18 events); twelve organizations,
-        # one evaluator, eleven existing grades (the grade and its certificate: 22), two
-        # associations' 五自四无 declared and verified (4), an evaluation started (the
-        # evaluation and the organization's open evaluation) and assigned (3); nothing since.
+        # The second run recorded nothing: the next event follows the marker written
+        # right after the first run.
         probe = http.post("/departments", json={"code": "440783-MZJ", "name": "开平市民政局"},
                           headers=committee_headers())
         assert probe.status_code == 201, probe.text
-        assert probe.json()["notification_id"] == 61
+        assert probe.json()["notification_id"] == marker.json()["notification_id"] + 1
         after = {"after": probe.json()["notification_id"], "limit": 200}
         departments = http.get("/departments", params=after).json()["data"]
         (agency,) = http.get("/agencies", params=after).json()["data"]
@@ -144,7 +146,7 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
         marine_grades = http.get(f"/organizations/{marine_id}/grades").json()
         tourism = http.get("/organizations/"
                            f"{SocialOrganization.create_id('51440785MJM1000255')}/eligibility")
-    assert len(departments) == 15
+    assert len(departments) == 16
     assert [d["code"] for d in departments if d["pilot"]] == [
         "440703-CZJ", "440703-MZJ", "440781-CZJ", "440781-MZJ"]
     assert agency["name"] == "江门市政府职能转移咨询委员会"
@@ -159,15 +161,18 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     assert evaluator["name"] == "江门市社会组织评估服务中心"
     assert (evaluation["organization_id"], evaluation["evaluator_id"]) == (
         centre_id, evaluator["id"])
-    assert lines[-7:] == [
-        "江门市养老服务协会“五自四无”：已申报，9 项均符合",
-        "江门市养老服务协会“五自四无”：已核验",
-        "江门市海洋渔业协会“五自四无”：已申报，9 项均符合",
-        "江门市海洋渔业协会“五自四无”：已核验",
-        f"等级评估 蓬江区社会工作服务中心（{evaluation['id']}）：已启动",
-        "等级评估 蓬江区社会工作服务中心：已指派第三方评估机构 江门市社会组织评估服务中心",
+    assert lines[-6:] == [
+        "职能转移 海洋渔业团体标准制定（转移）：已批准，2027-01-01 起生效",
+        "职能转移 养老机构服务质量等级评定（授权）：已批准，2027-01-01 起生效",
+        "职能转移 慈善组织年度报告初审（委托）：已批准，2027-01-01 起生效",
+        "购买服务合同 居家养老上门服务（2026 年度，480,000.00 元）：已验收、已付清，"
+        "绩效评价 92 分（优），已结束",
+        "购买服务合同 社区矫正社会工作服务（2027 年度，300,000.00 元）：第一个履约节点已验收、"
+        "已支付 90,000.00 元，履行中",
         "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 12 家（其中 11 家已有评估等级），"
-        "第三方评估机构 1 家，等级评估 1 项",
+        "第三方评估机构 1 家，等级评估 1 项，目录事项 8 项，职能转移 3 项，购买服务合同 2 份",
     ]
+    assert "江门市海洋渔业协会“五自四无”：已核验" in lines
+    assert "目录事项 440700-2027-0002 养老服务补贴对象评估：已发布，公示中" in lines
     assert f"第三方评估机构 江门市社会组织评估服务中心（{evaluator['id']}）：已登记" in lines
     assert govflow_dev.stop() == 0
