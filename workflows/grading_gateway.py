@@ -19,11 +19,9 @@ from uuid import UUID
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
-    WorkflowFailureError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError
 from temporalio.workflow import UpdateMethodMultiParam
 
 from domain.actors import Actor
@@ -31,7 +29,8 @@ from domain.aggregate import aggregate_id_for
 from domain.catalogue.commands import CommandResult
 from domain.grading.errors import EvaluationStageError
 from domain.grading.service import evaluation_not_found
-from workflows.failures import is_not_found, raise_refusal_in
+from workflows.case_updates import update_case
+from workflows.failures import raise_refusal_in
 from workflows.grade_evaluation import GradeEvaluationWorkflow
 from workflows.grade_signals import grade_evaluation_workflow_id
 from workflows.grading_messages import (
@@ -137,33 +136,16 @@ class GradingGateway:
         input: CommandT,
     ) -> CommandResult:
         handle = self._client.get_workflow_handle_for(
-            GradeEvaluationWorkflow.run, grade_evaluation_workflow_id(evaluation_id)
-        )
-        try:
-            return await handle.execute_update(update, input, id=input.command_id)
-        except WorkflowUpdateFailedError as error:
-            raise_refusal_in(error)
-            raise
-        except RPCError as error:
-            if not is_not_found(error):
-                raise
-        # No running workflow: none was ever started, or its run has ended.
-        try:
-            ended = await handle.result()
-        except RPCError as error:
-            if is_not_found(error):
-                raise evaluation_not_found(evaluation_id) from None
-            raise
-        except WorkflowFailureError:  # ended by an operator (terminated, timed out)
-            raise EvaluationStageError(
+            GradeEvaluationWorkflow.run, grade_evaluation_workflow_id(evaluation_id))
+        return await update_case(
+            handle, update, input,
+            not_found=lambda: evaluation_not_found(evaluation_id),
+            terminated=lambda: EvaluationStageError(
                 f"等级评估 {evaluation_id} 的流程已被终止，不再受理命令；请联系市社工委",
-                field="evaluation_id",
-            ) from None
-        if ended.status is None:  # the application was refused: nothing was recorded
-            raise evaluation_not_found(evaluation_id)
-        raise EvaluationStageError(
-            f"等级评估 {evaluation_id} 已办结（{_ending(ended)}），不再受理命令",
-            field="evaluation_id",
+                field="evaluation_id"),
+            ended=lambda state: EvaluationStageError(
+                f"等级评估 {evaluation_id} 已办结（{_ending(state)}），不再受理命令",
+                field="evaluation_id"),
         )
 
 

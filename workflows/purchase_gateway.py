@@ -20,11 +20,9 @@ from uuid import UUID
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
-    WorkflowFailureError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError
 from temporalio.workflow import UpdateMethodMultiParam
 
 from domain.actors import Actor
@@ -34,7 +32,8 @@ from domain.purchase.contract import MilestonePlan
 from domain.purchase.errors import ContractStageError
 from domain.purchase.service import contract_not_found
 from workflows.case_ids import purchase_contract_workflow_id
-from workflows.failures import is_not_found, raise_refusal_in
+from workflows.case_updates import update_case
+from workflows.failures import raise_refusal_in
 from workflows.purchase_contract import PurchaseContractWorkflow
 from workflows.purchase_messages import (
     AmendInput,
@@ -174,32 +173,15 @@ class PurchaseGateway:
         input: CommandT,
     ) -> CommandResult:
         handle = self._client.get_workflow_handle_for(
-            PurchaseContractWorkflow.run, purchase_contract_workflow_id(contract_id)
-        )
-        try:
-            return await handle.execute_update(update, input, id=input.command_id)
-        except WorkflowUpdateFailedError as error:
-            raise_refusal_in(error)
-            raise
-        except RPCError as error:
-            if not is_not_found(error):
-                raise
-        # No running workflow: none was ever started, or its run has ended.
-        try:
-            ended = await handle.result()
-        except RPCError as error:
-            if is_not_found(error):
-                raise contract_not_found(contract_id) from None
-            raise
-        except WorkflowFailureError:  # ended by an operator (terminated, timed out)
-            raise ContractStageError(
+            PurchaseContractWorkflow.run, purchase_contract_workflow_id(contract_id))
+        return await update_case(
+            handle, update, input,
+            not_found=lambda: contract_not_found(contract_id),
+            terminated=lambda: ContractStageError(
                 f"购买服务合同 {contract_id} 的流程已被终止，不再受理命令；请联系采购部门",
-                field="contract_id",
-            ) from None
-        if ended.status is None:  # the award was refused: nothing was recorded
-            raise contract_not_found(contract_id)
-        raise ContractStageError(
-            f"购买服务合同 {contract_id} 当前状态为{ended.status.value}，合同流程已办结，"
-            f"不再受理命令",
-            field="contract_id",
+                field="contract_id"),
+            ended=lambda state: ContractStageError(
+                f"购买服务合同 {contract_id} 当前状态为"
+                f"{state.status.value if state.status else '已结束'}，合同流程已办结，"
+                f"不再受理命令", field="contract_id"),
         )

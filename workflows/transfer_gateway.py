@@ -22,11 +22,9 @@ from uuid import UUID
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
-    WorkflowFailureError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError
 from temporalio.workflow import UpdateMethodMultiParam
 
 from domain.actors import Actor
@@ -36,7 +34,8 @@ from domain.transfer.commands import DecideStaffing, RequestStaffing
 from domain.transfer.errors import TransferStageError
 from domain.transfer.service import transfer_not_found
 from workflows.case_ids import transfer_workflow_id
-from workflows.failures import is_not_found, raise_refusal_in
+from workflows.case_updates import update_case
+from workflows.failures import raise_refusal_in
 from workflows.once import run_command
 from workflows.staffing_commands import DecideStaffingWorkflow, RequestStaffingWorkflow
 from workflows.transfer import TransferWorkflow
@@ -154,33 +153,16 @@ class TransferGateway:
         input: CommandT,
     ) -> CommandResult:
         handle = self._client.get_workflow_handle_for(
-            TransferWorkflow.run, transfer_workflow_id(transfer_id)
-        )
-        try:
-            return await handle.execute_update(update, input, id=input.command_id)
-        except WorkflowUpdateFailedError as error:
-            raise_refusal_in(error)
-            raise
-        except RPCError as error:
-            if not is_not_found(error):
-                raise
-        # No running workflow: none was ever started, or its run has ended.
-        try:
-            ended = await handle.result()
-        except RPCError as error:
-            if is_not_found(error):
-                raise transfer_not_found(transfer_id) from None
-            raise
-        except WorkflowFailureError:  # ended by an operator (terminated, timed out)
-            raise TransferStageError(
+            TransferWorkflow.run, transfer_workflow_id(transfer_id))
+        return await update_case(
+            handle, update, input,
+            not_found=lambda: transfer_not_found(transfer_id),
+            terminated=lambda: TransferStageError(
                 f"职能转移 {transfer_id} 的流程已被终止，不再受理命令；请联系市社工委",
-                field="transfer_id",
-            ) from None
-        if ended.status is None:  # the proposal was refused: nothing was recorded
-            raise transfer_not_found(transfer_id)
-        raise TransferStageError(
-            f"职能转移 {transfer_id} 已办结（{_ending(ended)}），不再受理命令",
-            field="transfer_id",
+                field="transfer_id"),
+            ended=lambda state: TransferStageError(
+                f"职能转移 {transfer_id} 已办结（{_ending(state)}），不再受理命令",
+                field="transfer_id"),
         )
 
 
