@@ -77,7 +77,13 @@ with workflow.unsafe.imports_passed_through():
     from workflows.failures import (
         refusals_as_failures,
     )
-    from workflows.steps import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, execute_step
+    from workflows.steps import (
+        ACTIVITY_RETRY,
+        ACTIVITY_TIMEOUT,
+        execute_step,
+        first_command,
+        wait_until,
+    )
 
 __all__ = [
     "CatalogueItemInput",
@@ -137,12 +143,10 @@ class CatalogueItemWorkflow:
         return self._state
 
     async def _drafted(self) -> bool:
-        try:
-            await workflow.wait_condition(lambda: self._draft_accepted, timeout=DRAFT_WAIT)
-        except TimeoutError:
-            return False
-        await workflow.wait_condition(lambda: self._draft is not None or self._draft_refused)
-        return self._draft is not None
+        return await first_command(
+            lambda: self._draft_accepted,
+            lambda: self._draft is not None or self._draft_refused, wait=DRAFT_WAIT,
+        ) and self._draft is not None
 
     async def _loaded_from_record(self) -> bool:
         try:
@@ -224,14 +228,8 @@ class CatalogueItemWorkflow:
     ) -> None:
         """At ``moment`` take ``step``, unless the state moves on first (the timer is then
         cancelled and the loop looks at the new state)."""
-        remaining = moment - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: not unchanged(), timeout=remaining)
-            except TimeoutError:
-                pass
-            else:
-                return
+        if not await wait_until(moment, lambda: not unchanged()):
+            return
         async with self._lock:
             if unchanged():
                 await step()

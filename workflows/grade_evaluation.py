@@ -27,8 +27,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any, TypedDict, TypeVar
 from uuid import UUID
 
@@ -77,7 +77,7 @@ with workflow.unsafe.imports_passed_through():
         GradingPolicy,
         ScoreInput,
     )
-    from workflows.steps import execute_step
+    from workflows.steps import Step, execute_step, first_command, wait_until
 
 __all__ = [
     "GRADING_WORKFLOWS",
@@ -96,13 +96,6 @@ APPLY_WAIT = timedelta(minutes=10)
 CommandT = TypeVar("CommandT")
 ResultT = TypeVar("ResultT")
 
-
-@dataclass(frozen=True)
-class _Step:
-    """A step the system takes by itself at ``at`` (China midnight after a last day)."""
-
-    at: datetime
-    name: str
 
 
 @workflow.defn
@@ -127,14 +120,10 @@ class GradeEvaluationWorkflow:
         return self._state
 
     async def _applied(self) -> bool:
-        try:
-            await workflow.wait_condition(lambda: self._apply_accepted, timeout=APPLY_WAIT)
-        except TimeoutError:
-            return False
-        await workflow.wait_condition(
-            lambda: self._application is not None or self._apply_refused
-        )
-        return self._application is not None
+        return await first_command(
+            lambda: self._apply_accepted,
+            lambda: self._application is not None or self._apply_refused, wait=APPLY_WAIT,
+        ) and self._application is not None
 
     async def _next_step(self) -> None:
         """Wait for the next system step, or for people to move the case on."""
@@ -146,12 +135,12 @@ class GradeEvaluationWorkflow:
             return
         await self._step_at(step)
 
-    def _due_step(self) -> _Step | None:
+    def _due_step(self) -> Step | None:
         """The earliest step the system owes the case now (publicity and the appeal's
         deadline may run together)."""
         state = self._state
         due = [
-            _Step(at, name) for at, name in (
+            Step(at, name) for at, name in (
                 (state.publicity_closes_at, "close-publicity"),
                 (state.appeal_escalates_at, "escalate-appeal"),
                 (state.grade_lapses_at, "lapse"),
@@ -159,18 +148,11 @@ class GradeEvaluationWorkflow:
         ]
         return min(due, key=lambda step: step.at) if due else None
 
-    async def _step_at(self, step: _Step) -> None:
+    async def _step_at(self, step: Step) -> None:
         """At ``step.at`` take the step, unless the case moves on first (the timer is then
         cancelled and the loop looks at the new state)."""
-        remaining = step.at - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._due_step() != step,
-                                              timeout=remaining)
-            except TimeoutError:
-                pass
-            else:
-                return
+        if not await wait_until(step.at, lambda: self._due_step() != step):
+            return
         async with self._lock:
             if self._due_step() != step:
                 return

@@ -28,8 +28,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import TypedDict, TypeVar
 from uuid import UUID
 
@@ -77,7 +77,7 @@ with workflow.unsafe.imports_passed_through():
         ReviewDeliveryInput,
         TerminateInput,
     )
-    from workflows.steps import execute_step
+    from workflows.steps import Step, execute_step, first_command, wait_until
 
 __all__ = [
     "PURCHASE_WORKFLOWS",
@@ -95,14 +95,6 @@ AWARD_WAIT = timedelta(minutes=10)
 CommandT = TypeVar("CommandT")
 ResultT = TypeVar("ResultT")
 
-
-@dataclass(frozen=True)
-class _Step:
-    """A step the system takes by itself at ``at`` (China midnight after a last day, or
-    at once)."""
-
-    at: datetime
-    name: str
 
 
 @workflow.defn
@@ -128,12 +120,10 @@ class PurchaseContractWorkflow:
         return self._state
 
     async def _awarded(self) -> bool:
-        try:
-            await workflow.wait_condition(lambda: self._award_accepted, timeout=AWARD_WAIT)
-        except TimeoutError:
-            return False
-        await workflow.wait_condition(lambda: self._award is not None or self._award_refused)
-        return self._award is not None
+        return await first_command(
+            lambda: self._award_accepted,
+            lambda: self._award is not None or self._award_refused, wait=AWARD_WAIT,
+        ) and self._award is not None
 
     async def _next_step(self) -> None:
         """Wait for the next system step, or for people to move the case on."""
@@ -145,24 +135,17 @@ class PurchaseContractWorkflow:
             return
         await self._step_at(step)
 
-    def _due_step(self) -> _Step | None:
+    def _due_step(self) -> Step | None:
         """The earliest step the system owes the contract now."""
-        due = [_Step(at, name) for at, name in self._state.system_steps()
+        due = [Step(at, name) for at, name in self._state.system_steps()
                if name not in self._refused_steps]
         return min(due, key=lambda step: (step.at, step.name)) if due else None
 
-    async def _step_at(self, step: _Step) -> None:
+    async def _step_at(self, step: Step) -> None:
         """At ``step.at`` take the step, unless the case moves on first (the timer is then
         cancelled and the loop looks at the new state: an amended term, say)."""
-        remaining = step.at - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._due_step() != step,
-                                              timeout=remaining)
-            except TimeoutError:
-                pass
-            else:
-                return
+        if not await wait_until(step.at, lambda: self._due_step() != step):
+            return
         async with self._lock:
             if self._due_step() == step:
                 await self._take_step(step.name)

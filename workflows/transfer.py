@@ -25,8 +25,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any, TypedDict, TypeVar
 from uuid import UUID
 
@@ -53,7 +53,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.failures import refusals_as_failures
     from workflows.grade_signals import GRADE_CHANGED_SIGNAL, GradeChanged
     from workflows.staffing_commands import STAFFING_WORKFLOWS
-    from workflows.steps import execute_step
+    from workflows.steps import Step, execute_step, first_command, wait_until
     from workflows.transfer_activities import TransferActivities
     from workflows.transfer_messages import (
         ApproveInput,
@@ -87,13 +87,6 @@ CommandT = TypeVar("CommandT")
 ResultT = TypeVar("ResultT")
 
 
-@dataclass(frozen=True)
-class _Step:
-    """A step the system takes by itself at ``at`` (China midnight)."""
-
-    at: datetime
-    name: str
-
 
 @workflow.defn
 class TransferWorkflow:
@@ -117,14 +110,10 @@ class TransferWorkflow:
         return self._state
 
     async def _proposed(self) -> bool:
-        try:
-            await workflow.wait_condition(lambda: self._propose_accepted, timeout=PROPOSE_WAIT)
-        except TimeoutError:
-            return False
-        await workflow.wait_condition(
-            lambda: self._proposal is not None or self._propose_refused
-        )
-        return self._proposal is not None
+        return await first_command(
+            lambda: self._propose_accepted,
+            lambda: self._proposal is not None or self._propose_refused, wait=PROPOSE_WAIT,
+        ) and self._proposal is not None
 
     async def _next_step(self) -> None:
         """Wait for the next system step, or for people to move the case on."""
@@ -136,27 +125,20 @@ class TransferWorkflow:
             return
         await self._step_at(step)
 
-    def _due_step(self) -> _Step | None:
+    def _due_step(self) -> Step | None:
         """The step the system owes the case next: its start, then its expiry."""
         state = self._state
         if state.takes_effect_at is not None:
-            return _Step(state.takes_effect_at, "take-effect")
+            return Step(state.takes_effect_at, "take-effect")
         if state.expires_at is not None:
-            return _Step(state.expires_at, "expire")
+            return Step(state.expires_at, "expire")
         return None
 
-    async def _step_at(self, step: _Step) -> None:
+    async def _step_at(self, step: Step) -> None:
         """At ``step.at`` take the step, unless the case moves on first (the timer is then
         cancelled and the loop looks at the new state)."""
-        remaining = step.at - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._due_step() != step,
-                                              timeout=remaining)
-            except TimeoutError:
-                pass
-            else:
-                return
+        if not await wait_until(step.at, lambda: self._due_step() != step):
+            return
         async with self._lock:
             if self._due_step() != step:
                 return
