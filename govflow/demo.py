@@ -208,7 +208,8 @@ async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None],
     if headers_for is not None:
         items, transfers, contracts = await seed_cases(
             client, echo=echo, headers_for=headers_for, post=_send,
-            organization_id=lambda code: str(SocialOrganization.create_id(code)))
+            organization_id=lambda code: str(SocialOrganization.create_id(code)),
+            agency_id=agency_id, expert_id=expert_ids[1])
         cases = f"，目录事项 {items} 项，职能转移 {transfers} 项，购买服务合同 {contracts} 份"
     echo(f"完成：部门 {len(JIANGMEN_DEPARTMENTS)} 个，咨询服务机构 1 个，专家 {len(EXPERTS)} 名，"
          f"社会组织 {len(organization_ids)} 家（其中 {len(EXISTING_GRADES)} 家已有评估等级），"

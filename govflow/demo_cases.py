@@ -47,6 +47,7 @@ class ExistingItem:
     mode: str
     document: str
     budget_fen: int = 0
+    """A purchase's budget; an empty ``mode``: the publicity is over, no decision yet."""
 
     def body(self) -> dict[str, Any]:
         return {
@@ -74,6 +75,12 @@ ITEMS = (
                  2027, "社会组织", "年报初审", "辅助性事务", "委托", "江民〔2026〕17号"),
     ExistingItem("registration", MZJ, "社会团体成立登记", "社会团体成立登记的受理和审查", 2027,
                  "社会组织", "登记管理", "行政许可", "保留", "江民〔2026〕18号"),
+    ExistingItem("incubator", MZJ, "社区社会组织孵化基地运营", "运营社区社会组织孵化基地", 2027,
+                 "社会组织", "孵化培育", "公共服务", "", "江民〔2026〕19号"),
+    ExistingItem("assessment", MZJ, "老年人能力综合评估", "对申请养老服务的老年人开展能力评估",
+                 2027, "养老服务", "能力评估", "技术服务", "", "江民〔2026〕20号"),
+    ExistingItem("publicity", MZJ, "困难群众救助政策宣传", "开展社会救助政策宣传和入户走访", 2027,
+                 "社会救助", "政策宣传", "辅助性事务", "", "江民〔2026〕21号"),
 )
 
 TRANSFERS = (  # (item key, organization credit code, legal basis, conditions)
@@ -88,7 +95,7 @@ TRANSFERS = (  # (item key, organization credit code, legal basis, conditions)
 
 async def seed_cases(
     client: httpx.AsyncClient, *, echo: Callable[[str], None], headers_for: HeadersFor,
-    post: Post, organization_id: Callable[[str], str],
+    post: Post, organization_id: Callable[[str], str], agency_id: str, expert_id: str,
 ) -> tuple[int, int, int]:
     """Seed the catalogue, transfers and contracts; (items, transfers, contracts)."""
     officer = headers_for(Role.DEPARTMENT, MZJ)
@@ -116,8 +123,13 @@ async def seed_cases(
                               key=f"demo:item:{item.key}", step=f"登记既有目录事项 {item.name}",
                               headers=headers_for(Role.DEPARTMENT, item.department))
         items[item.key] = str(recorded["id"])
-        echo(f"目录事项 {recorded['code']} {item.name}：既有决定（{item.mode}，{item.document}）"
-             f"已登记")
+        if item.mode:
+            echo(f"目录事项 {recorded['code']} {item.name}：既有决定（{item.mode}，"
+                 f"{item.document}）已登记")
+        else:
+            echo(f"目录事项 {recorded['code']} {item.name}：已发布（{item.document}），公示已结束")
+    await _advice(client, echo=echo, headers_for=headers_for, post=post, items=items,
+                  agency_id=agency_id, expert_id=expert_id)
 
     committee = headers_for(Role.COMMITTEE, None)
     for key, code, basis, conditions in TRANSFERS:
@@ -140,6 +152,24 @@ async def seed_cases(
                               item_id=items["correction"],
                               provider=organization_id("52440705MJL600069D"))
     return 2 + len(ITEMS), len(TRANSFERS), 2
+
+
+async def _advice(client: httpx.AsyncClient, *, echo: Callable[[str], None],
+                  headers_for: HeadersFor, post: Post, items: dict[str, str], agency_id: str,
+                  expert_id: str) -> None:
+    """Two items go to the consulting agency; it gives its opinion on one of them."""
+    officer = headers_for(Role.DEPARTMENT, MZJ)
+    for key in ("assessment", "publicity"):
+        name = next(i.name for i in ITEMS if i.key == key)
+        await post(client, f"/catalogue-items/{items[key]}/referral", {"agency_id": agency_id},
+                   key=f"demo:item:{key}:referral", step=f"提交咨询 {name}", headers=officer)
+        echo(f"目录事项 {name}：已提交咨询服务机构")
+    await post(client, f"/catalogue-items/{items['publicity']}/opinion", {
+        "recommendation": "委托", "reasons": "社会工作服务机构熟悉社区，入户走访效率更高",
+        "expert_ids": [expert_id], "organizations": [],
+    }, key="demo:item:publicity:opinion", step="出具咨询意见 困难群众救助政策宣传",
+        headers=headers_for(Role.AGENCY, agency_id))
+    echo("目录事项 困难群众救助政策宣传：已出具咨询意见（建议委托），待部门决定")
 
 
 async def _finished_contract(client: httpx.AsyncClient, *, echo: Callable[[str], None],

@@ -93,8 +93,9 @@ class ExistingItemCreate(CatalogueItemFields):
     published_on: date = Field(description="发布日期", examples=["2026-03-01"])
     publicity_ends_on: date = Field(description="公示期最后一天（须已过）",
                                     examples=["2026-03-08"])
-    mode: str = Field(description="决定：转移、授权、委托、购买服务 或 保留", examples=["购买服务"])
-    document: str = Field(description="决定文件文号", examples=["江民〔2026〕12号"])
+    mode: str = Field(default="", description="决定：转移、授权、委托、购买服务 或 保留；"
+                      "尚未作出决定（公示已结束、待提交咨询）的留空", examples=["购买服务"])
+    document: str = Field(description="发布或决定文件文号", examples=["江民〔2026〕12号"])
     budget_fen: Fen = Field(default=0, description="购买服务的：该目录年度的预算（分）；其他为 0",
                             examples=[40_000_000])
 

@@ -39,8 +39,9 @@ class DraftCatalogueItem:
 
 @dataclass(frozen=True)
 class RecordExistingItem:
-    """登记既有目录事项: published and decided before govflow, by its decision document;
-    the item's id is ``aggregate_id_for(command_id)``, its code the next of its year."""
+    """登记既有目录事项: published (and, unless ``mode`` is empty, decided) before govflow,
+    by its document; the item's id is ``aggregate_id_for(command_id)``, its code the next
+    of its year."""
 
     command_id: str
     actor: Actor

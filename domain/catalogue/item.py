@@ -513,18 +513,19 @@ class CatalogueItem(GovAggregate):
         self, *, command_id: str, actor: Actor, published_on: date, publicity_ends_on: date,
         mode: str, document: str, recorded_on: date, budget_fen: int = 0,
     ) -> None:
-        """登记既有目录事项: an item the department published, publicized and decided before
-        govflow, by the decision document (决定文件).  It is recorded through the same steps,
-        dated as they were; there was no opinion of govflow's agencies to depart from.  A
-        purchase comes with the budget it was decided on (for its catalogue year)."""
+        """登记既有目录事项: an item the department published and publicized before govflow,
+        and decided (by the decision document, 决定文件) unless ``mode`` is empty — then it
+        waits, its publicity over, to be referred for advice.  It is recorded through the
+        same steps, dated as they were; there was no opinion of govflow's agencies to depart
+        from.  A purchase comes with the budget it was decided on (its catalogue year)."""
         self.check_is_draft("登记既有决定")
         if not published_on <= publicity_ends_on < recorded_on:
             raise ExistingDecisionDateError(
                 f"公示期 {published_on.isoformat()} 至 {publicity_ends_on.isoformat()} 无效；"
                 f"既有事项的公示期须已在 {recorded_on.isoformat()} 前结束",
                 field="publicity_ends_on")
-        chosen = parse_mode(mode, field="mode")
-        text = required_text(document, field="document", label="决定文件文号", max_length=100)
+        chosen = parse_mode(mode, field="mode") if mode.strip() else None
+        text = required_text(document, field="document", label="文件文号", max_length=100)
         if budget_fen and not 0 < budget_fen <= BUDGET_MAX_FEN:
             raise BudgetAmountError(
                 f"预算金额须为正数（以分计），且不超过 {BUDGET_MAX_FEN // 100:,} 元；"
@@ -537,6 +538,8 @@ class CatalogueItem(GovAggregate):
                         published_at=start_of_day(published_on), publicity_starts_on=published_on,
                         publicity_ends_on=publicity_ends_on)
         self._publicity_closed(command_id=command_id, actor=recorder)
+        if chosen is None:
+            return
         self.check_decision_allowed(chosen)
         self._decided(command_id=command_id, actor=recorder, mode=chosen.value,
                       reason=f"既有决定（{text}）", justification="",

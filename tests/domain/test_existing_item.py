@@ -81,3 +81,11 @@ def test_existing_purchase_item_gets_a_budget_and_a_contract(cases: Cases) -> No
     contract = cases.app.get_contract(contract_id)
     assert (contract.item_id, contract.amount_fen) == (str(item_id), 30_000_000)
     assert cases.app.get_catalogue_item(item_id).committed_for(2027) == 30_000_000
+
+
+def test_existing_item_without_a_decision_waits_to_be_referred(cases: Cases) -> None:
+    result = cases.app.record_existing_catalogue_item(record(cases.app, mode=""))
+
+    item = cases.app.get_catalogue_item(result.aggregate_id)
+    assert (item.status, item.decision, item.budget_for(2026)) == (
+        ItemStatus.PUBLICITY_CLOSED, None, 0)

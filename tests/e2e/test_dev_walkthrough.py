@@ -142,6 +142,11 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
                    == ["评估中"] and len(http.get("/evaluators").json()["data"]) == 1)
         (evaluation,) = http.get("/grade-evaluations").json()["data"]
         (evaluator,) = http.get("/evaluators").json()["data"]
+        eventually(lambda: len(http.get("/catalogue-items", params={"limit": 200}).json()[
+            "data"]) >= 10)
+        stages = {i["status"] for i in http.get(
+            "/catalogue-items", params={"limit": 200},
+            headers=officer_headers()).json()["data"]}
         marine_id = str(SocialOrganization.create_id("51440700MJL400047T"))
         marine_grades = http.get(f"/organizations/{marine_id}/grades").json()
         tourism = http.get("/organizations/"
@@ -170,9 +175,13 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
         "购买服务合同 社区矫正社会工作服务（2027 年度，300,000.00 元）：第一个履约节点已验收、"
         "已支付 90,000.00 元，履行中",
         "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 12 家（其中 11 家已有评估等级），"
-        "第三方评估机构 1 家，等级评估 1 项，目录事项 8 项，职能转移 3 项，购买服务合同 2 份",
+        "第三方评估机构 1 家，等级评估 1 项，目录事项 11 项，职能转移 3 项，购买服务合同 2 份",
     ]
     assert "江门市海洋渔业协会“五自四无”：已核验" in lines
     assert "目录事项 440700-2027-0002 养老服务补贴对象评估：已发布，公示中" in lines
+    assert "目录事项 老年人能力综合评估：已提交咨询服务机构" in lines
+    assert stages >= {"draft", "publicity", "publicity_closed", "referred", "opinion_given",
+                      "decided", "retained"}
+    assert "目录事项 困难群众救助政策宣传：已出具咨询意见（建议委托），待部门决定" in lines
     assert f"第三方评估机构 江门市社会组织评估服务中心（{evaluator['id']}）：已登记" in lines
     assert govflow_dev.stop() == 0
