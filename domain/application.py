@@ -15,13 +15,14 @@ from domain.catalogue.service import CataloguePolicy
 from domain.departments import DepartmentDirectory
 from domain.purchase.service import PurchaseService
 from domain.registry.service import RegistryDirectory, RegistryService
+from domain.reporting.service import ReportingService
 from domain.transcodings import DateAsISO
 
 __all__ = ["CataloguePolicy", "GovflowApplication"]
 
 
 class GovflowApplication(
-    PurchaseService, ImportService, RegistryService, AgencyService
+    PurchaseService, ReportingService, ImportService, RegistryService, AgencyService
 ):
     """政府职能转移与购买服务 — every aggregate, one totally ordered log."""
 

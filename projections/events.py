@@ -17,6 +17,8 @@ from domain.grading.evaluator import ThirdPartyEvaluator
 from domain.organizations.organization import SocialOrganization
 from domain.purchase.contract import PurchaseContract
 from domain.registry.departments import RegisteredDepartment
+from domain.reporting.acceptance import AcceptanceReview
+from domain.reporting.report import QuarterlyReport
 from domain.transfer.staffing import StaffingRequest
 from domain.transfer.transfer import FunctionTransfer
 
@@ -171,6 +173,13 @@ PROVIDER_GRADE_CHANGED: type[Any] = (
 PROVIDER_CONFIRMED: type[Any] = (
     PurchaseContract.ProviderConfirmed  # type: ignore[attr-defined]
 )
+
+REPORT_OPENED: type[Any] = QuarterlyReport.Opened  # type: ignore[attr-defined]
+REPORT_NARRATIVE_SAVED: type[Any] = QuarterlyReport.NarrativeSaved  # type: ignore[attr-defined]
+REPORT_SUBMITTED: type[Any] = QuarterlyReport.Submitted  # type: ignore[attr-defined]
+REPORT_ESCALATED: type[Any] = QuarterlyReport.Escalated  # type: ignore[attr-defined]
+ACCEPTANCE_OPENED: type[Any] = AcceptanceReview.Opened  # type: ignore[attr-defined]
+ACCEPTANCE_SCORED: type[Any] = AcceptanceReview.Scored  # type: ignore[attr-defined]
 
 
 def event_values(event: Any) -> dict[str, Any]:
