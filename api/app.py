@@ -12,35 +12,46 @@ from api.auth import AuthConfig
 from api.deps import Services
 from api.errors import exception_handlers, problem_media_types
 from api.ports import (
+    AuditLog,
     CatalogueCommands,
     CatalogueImporter,
     GradingCommands,
     OrganizationCommands,
     PurchaseCommands,
     RegistryCommands,
+    ReportingCommands,
     TransferCommands,
 )
 from api.routers import agencies as agency_routes
+from api.routers import audit as audit_routes
 from api.routers import catalogue_import, catalogue_items, grade_evaluations, health
 from api.routers import departments as department_routes
 from api.routers import evaluators as evaluator_routes
+from api.routers import feed as feed_routes
 from api.routers import inbox as inbox_routes
 from api.routers import ledger as ledger_routes
+from api.routers import ocds as ocds_routes
 from api.routers import organizations as organization_routes
 from api.routers import purchase_contracts as contract_routes
+from api.routers import report_commands as report_command_routes
+from api.routers import reports as report_routes
 from api.routers import staffing as staffing_routes
 from api.routers import transfers as transfer_routes
 from domain.catalogue.importing import CatalogueImportRejectedError
 from domain.grading.grades import HIGHEST_LEVEL, LOWEST_LEVEL
+from projections.ocds_release import DEFAULT_OCID_PREFIX
 from projections.readers import (
     AgencyReader,
     CatalogueReader,
     ContractReader,
     DepartmentReader,
     EvaluationReader,
+    FeedReader,
     HistoryReader,
     InboxReader,
+    OcdsReader,
     OrganizationReader,
+    ReportReader,
     TransferReader,
 )
 
@@ -79,6 +90,12 @@ def create_app(
     purchases: PurchaseCommands | None = None,
     transfer_views: TransferReader | None = None,
     contract_views: ContractReader | None = None,
+    report_views: ReportReader | None = None,
+    feed_views: FeedReader | None = None,
+    audit: AuditLog | None = None,
+    ocds_views: OcdsReader | None = None,
+    ocid_prefix: str = DEFAULT_OCID_PREFIX,
+    reporting: ReportingCommands | None = None,
 ) -> FastAPI:
     """The HTTP API over the given command gateways and read views.
 
@@ -97,6 +114,23 @@ def create_app(
     ``purchases`` the purchase-contract workflow's updates; ``transfer_views`` and
     ``contract_views`` (contracts, the payments ledger, performance reviews) are their
     views.  Without them those routes answer 503 too.
+
+    ``report_views`` reads the quarterly reports with their figures, the city report and
+    the acceptance reviews (committee and departments only); without it those routes
+    answer 503.
+
+    ``feed_views`` is the change feed (``GET /feed``, public); without it that route
+    answers 503.
+
+    ``audit`` reads the event log's audit chain (``GET /audit/head``, public); without it
+    that route answers 503.
+
+    ``ocds_views`` publishes the contracts as OCDS 1.1 releases and records (``/ocds``,
+    public), their ocids made with ``ocid_prefix``; without it those routes answer 503.
+
+    ``reporting`` takes the quarterly report workflow's updates (narrative, submission),
+    the committee's acceptance review scoring and its reporting runs; without it those
+    writes answer 503.
     """
     if read_wait_seconds <= 0:
         raise ValueError(f"read_wait_seconds must be positive, got {read_wait_seconds}")
@@ -120,9 +154,12 @@ def create_app(
         organizations=organizations, grading=grading, organization_views=organization_views,
         evaluation_views=evaluation_views, grade_threshold=grade_threshold,
         transfers=transfers, purchases=purchases, transfer_views=transfer_views,
-        contract_views=contract_views,
+        feed_views=feed_views, report_views=report_views,
+        contract_views=contract_views, audit=audit,
+        ocds_views=ocds_views, ocid_prefix=ocid_prefix, reporting=reporting,
     )
     app.include_router(health.router)
+    app.include_router(audit_routes.router)
     # Before catalogue_items: its /{item_id} would take "import" and "export.xlsx".
     app.include_router(catalogue_import.router)
     app.include_router(catalogue_items.router)
@@ -137,7 +174,16 @@ def create_app(
     app.include_router(staffing_routes.router)
     app.include_router(contract_routes.router)
     app.include_router(contract_routes.reviews_router)
+    app.include_router(ocds_routes.router)
     app.include_router(ledger_routes.router)
+    app.include_router(report_routes.router)
+    app.include_router(report_routes.city_router)
+    app.include_router(report_routes.acceptance_router)
+    app.include_router(report_routes.departments_router)
+    app.include_router(report_command_routes.router)
+    app.include_router(report_command_routes.acceptance_router)
+    app.include_router(report_command_routes.runs_router)
+    app.include_router(feed_routes.router)
     return app
 
 

@@ -20,18 +20,21 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth import AuthConfig, InvalidTokenError, decode_token
 from api.errors import ReadNotCaughtUpError, ServiceNotConfiguredError
 from api.ports import (
+    AuditLog,
     CatalogueCommands,
     CatalogueImporter,
     GradingCommands,
     OrganizationCommands,
     PurchaseCommands,
     RegistryCommands,
+    ReportingCommands,
     TransferCommands,
 )
 from domain.actors import PUBLIC_ACTOR, Actor, Role
 from domain.aggregate import GovAggregate
 from domain.calendar import china_date
 from domain.organizations.errors import OtherOrganizationError
+from projections.ocds_release import DEFAULT_OCID_PREFIX
 from projections.readers import (
     AgencyReader,
     CatalogueReader,
@@ -39,9 +42,12 @@ from projections.readers import (
     ContractReader,
     DepartmentReader,
     EvaluationReader,
+    FeedReader,
     HistoryReader,
     InboxReader,
+    OcdsReader,
     OrganizationReader,
+    ReportReader,
     TransferReader,
 )
 
@@ -84,6 +90,19 @@ class Services:
     """职能转移与编制申请的查询视图; without it, those reads answer 503."""
     contract_views: ContractReader | None = None
     """购买服务合同、支付台账与绩效评价的查询视图; without it, those reads answer 503."""
+    report_views: ReportReader | None = None
+    """季度报告、全市报告与验收考核的查询视图; without it, those reads answer 503."""
+    ocds_views: OcdsReader | None = None
+    """购买服务合同的开放合同数据（OCDS 1.1 发布与记录）; without it, /ocds answers 503."""
+    ocid_prefix: str = DEFAULT_OCID_PREFIX
+    """The ocid prefix of the OCDS publication (a setting)."""
+    feed_views: FeedReader | None = None
+    """信息公开变更（供对接系统订阅的公开变更流）; without it, /feed answers 503."""
+    audit: AuditLog | None = None
+    """事件日志的审计链; without it, ``GET /audit/head`` answers 503."""
+    reporting: ReportingCommands | None = None
+    """季度报告 (the report workflow's updates), 验收考核评分 and reporting runs; without it,
+    those writes answer 503."""
 
 
 def get_services(request: Request) -> Services:
@@ -219,6 +238,20 @@ Transfers = Annotated[TransferCommands, Depends(get_transfer_commands)]
 Purchases = Annotated[PurchaseCommands, Depends(get_purchase_commands)]
 
 
+def get_audit_log(services: ServicesDep) -> AuditLog:
+    return _required(services.audit, name="审计链")
+
+
+Audit = Annotated[AuditLog, Depends(get_audit_log)]
+
+
+def get_reporting_commands(services: ServicesDep) -> ReportingCommands:
+    return _required(services.reporting, name="季度报告与验收考核")
+
+
+Reporting = Annotated[ReportingCommands, Depends(get_reporting_commands)]
+
+
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=255,
     description="幂等键：用同一个键重复提交同一请求，返回第一次的结果而不会重复执行",
@@ -344,6 +377,25 @@ TransferViews = Annotated[TransferReader, Depends(caught_up_view(
     lambda s: _required(s.transfer_views, name="职能转移查询")))]
 ContractViews = Annotated[ContractReader, Depends(caught_up_view(
     lambda s: _required(s.contract_views, name="购买服务合同查询")))]
+ReportViews = Annotated[ReportReader, Depends(caught_up_view(
+    lambda s: _required(s.report_views, name="季度报告查询")))]
+OcdsViews = Annotated[OcdsReader, Depends(caught_up_view(
+    lambda s: _required(s.ocds_views, name="开放合同数据（OCDS）")))]
+
+FeedCursor = Annotated[int, Query(
+    ge=0, description="游标：上次返回的 next_cursor（从头读取时为 0 或不填）；"
+                      "先等待变更流处理到此位置再读取其后的变更")]
+
+
+async def feed_reader(services: ServicesDep, after: FeedCursor = 0) -> FeedReader:
+    """The change feed, once it has caught up with its cursor ``?after=`` (a position in
+    the log, as a write's notification id is)."""
+    view = _required(services.feed_views, name="信息公开变更")
+    await _wait_for(view, after, services.read_wait_seconds)
+    return view
+
+
+FeedViews = Annotated[FeedReader, Depends(feed_reader)]
 
 
 def grade_threshold(services: ServicesDep) -> int:

@@ -32,6 +32,8 @@ from domain.organizations.commands import (
 )
 from domain.purchase.contract import MilestonePlan
 from domain.registry.commands import RegisterDepartment
+from domain.reporting.commands import ScoreAcceptanceReview
+from domain.reporting.periods import Quarter
 from domain.transfer.commands import DecideStaffing, RequestStaffing
 
 
@@ -290,3 +292,86 @@ class PurchaseCommands(Protocol):
     async def confirm_provider(
         self, *, contract_id: UUID, command_id: str, actor: Actor, note: str
     ) -> CommandResult: ...
+
+
+class AuditHead(Protocol):
+    """The last link of the event log's audit chain (审计链链头)."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def hash_hex(self) -> str: ...
+
+
+class AuditLog(Protocol):
+    """The event log's audit chain (审计链); ``head()`` reads the store (blocking)."""
+
+    def head(self) -> AuditHead: ...
+
+
+class OpenedReportingCase(Protocol):
+    """A report (or acceptance review) a reporting run came to: opened by it, or open
+    already."""
+
+    @property
+    def department(self) -> str: ...
+
+    @property
+    def opened(self) -> bool: ...
+
+
+class OpenedQuarterlyReport(OpenedReportingCase, Protocol):
+    @property
+    def report_id(self) -> UUID: ...
+
+
+class OpenedAcceptanceReview(OpenedReportingCase, Protocol):
+    @property
+    def review_id(self) -> UUID: ...
+
+
+class ReportingRunResult(Protocol):
+    """What a reporting run did (报告开启): each registered department's report of the
+    quarter and, after a fourth quarter, its acceptance review of the year."""
+
+    @property
+    def quarter(self) -> Quarter: ...
+
+    @property
+    def reports(self) -> Sequence[OpenedQuarterlyReport]: ...
+
+    @property
+    def acceptance_reviews(self) -> Sequence[OpenedAcceptanceReview]: ...
+
+    @property
+    def notification_id(self) -> int: ...
+
+
+class ReportingCommands(Protocol):
+    """Commands on quarterly reports (季度报告), each an update of the report's workflow
+    (``quarterly-report:<id>``; "today" is the workflow's), the committee's scoring of an
+    acceptance review (验收考核) and its reporting runs.
+
+    Each raises a ``domain.errors.DomainError`` subclass when the command is refused;
+    repeating a ``command_id`` returns the first answer and records nothing.
+    """
+
+    async def save_narrative(
+        self, *, report_id: UUID, command_id: str, actor: Actor, narrative: str
+    ) -> CommandResult: ...
+
+    async def submit(
+        self, *, report_id: UUID, command_id: str, actor: Actor, narrative: str | None = None
+    ) -> CommandResult:
+        """With ``narrative``, or (None) the one saved before."""
+        ...
+
+    async def score_acceptance(self, command: ScoreAcceptanceReview) -> CommandResult: ...
+
+    async def run_quarter(
+        self, *, command_id: str, actor: Actor, quarter: str | None = None
+    ) -> ReportingRunResult:
+        """Open the reports of ``quarter`` (``2026Q4``; default: the quarter that ended
+        last), as the schedule does."""
+        ...

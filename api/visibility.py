@@ -25,11 +25,14 @@ def drafts_visible_to(actor: Actor | None) -> str | None:
     return None
 
 
-def may_see(actor: Actor | None, row: CatalogueItemRow) -> bool:
-    if row.status != ItemStatus.DRAFT:
-        return True
+def sees_drafts_of(actor: Actor | None, department: str) -> bool:
+    """Whether ``actor`` may see the drafts of ``department``."""
     visible = drafts_visible_to(actor)
-    return visible == ALL_DRAFTS or (visible is not None and visible == row.department)
+    return visible == ALL_DRAFTS or (visible is not None and visible == department)
+
+
+def may_see(actor: Actor | None, row: CatalogueItemRow) -> bool:
+    return row.status != ItemStatus.DRAFT or sees_drafts_of(actor, row.department)
 
 
 def sees_internal(actor: Actor | None, row: CatalogueItemRow) -> bool:
@@ -43,6 +46,37 @@ def sees_internal(actor: Actor | None, row: CatalogueItemRow) -> bool:
     if actor.role is Role.AGENCY:
         return row.agency_id is not None and actor.scope == row.agency_id
     return False
+
+
+_DRAFT_EVENTS = frozenset({"Drafted", "Revised"})
+"""A draft's own events: their details are the draft's content."""
+_INTERNAL_EVENTS = frozenset({"ReferralEscalated", "RetentionReviewed"})
+_INTERNAL_DETAILS = {"Decided": frozenset({"justification"})}
+
+
+def catalogue_history(entries: list[HistoryEntry], actor: Actor | None,
+                      row: CatalogueItemRow) -> list[HistoryEntry]:
+    """An item's history as ``actor`` may see it.
+
+    What a draft said (起草, 修改) only for whoever may see the department's drafts; the
+    others see that it was drafted, not what (an item is public from its publication on).
+    The escalation, the retention review and the retention's justification only inside
+    the item's circle, as on the item itself.
+    """
+    sees_drafts = sees_drafts_of(actor, row.department)
+    internal = sees_internal(actor, row)
+    shown: list[HistoryEntry] = []
+    for entry in entries:
+        if entry.event in _INTERNAL_EVENTS and not internal:
+            continue
+        if entry.event in _DRAFT_EVENTS and not sees_drafts:
+            entry = replace(entry, details={})
+        cut = _INTERNAL_DETAILS.get(entry.event, frozenset())
+        if cut and not internal:
+            entry = replace(entry, details={k: v for k, v in entry.details.items()
+                                            if k not in cut})
+        shown.append(entry)
+    return shown
 
 
 # --- social organizations and grade evaluations -----------------------------------------

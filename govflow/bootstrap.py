@@ -6,6 +6,7 @@ that needs the part.
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,16 +24,20 @@ from domain.catalogue.item import DayBasis
 from domain.grading.grades import GradeCutoffs
 from domain.purchase.contract import ContractPolicy
 from domain.purchase.review import ReviewWeights
+from govflow.audit_chain import RecorderAuditLog
 from govflow.settings import Settings
 from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
 from projections.contracts import ContractsProjection
 from projections.departments import DepartmentsProjection
 from projections.evaluations import EvaluationsProjection
+from projections.feed import FeedProjection
 from projections.history import HistoryProjection
 from projections.inbox import InboxProjection
+from projections.ocds import OcdsProjection
 from projections.organizations import OrganizationsProjection
 from projections.registry import open_view, sqlite_view_files
+from projections.reporting import ReportingProjection
 from projections.runners import start_runners
 from projections.transfers import TransfersProjection
 from workflows.converter import DATA_CONVERTER
@@ -45,6 +50,9 @@ from workflows.organization_gateway import OrganizationGateway
 from workflows.purchase_gateway import PurchaseGateway
 from workflows.purchase_messages import PurchasePolicy
 from workflows.registry_gateway import RegistryGateway
+from workflows.reporting_calendar import ReportingCalendar
+from workflows.reporting_gateway import ReportingGateway
+from workflows.reporting_schedule import ensure_reporting_schedule
 from workflows.transfer_gateway import TransferGateway
 from workflows.transfer_messages import TransferPolicy
 from workflows.worker import build_worker
@@ -110,6 +118,13 @@ def build_application(settings: Settings) -> GovflowApplication:
     return GovflowApplication(env=store_env(settings), catalogue_policy=catalogue_policy(settings))
 
 
+def open_audit_log(settings: Settings) -> RecorderAuditLog:
+    """The audit chain of the application's event store (close it when done)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return RecorderAuditLog.open(application_name=GovflowApplication.name,
+                                 env=store_env(settings))
+
+
 def build_view(settings: Settings, projection: Any) -> Any:
     """The view (a tracking recorder) of one projection, for reading or rebuilding."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -121,11 +136,23 @@ def start_projection_runners(settings: Settings) -> list[Any]:
     return start_runners(env=store_env(settings), uses_postgres=settings.uses_postgres)
 
 
-async def connect_temporal(settings: Settings, address: str | None = None) -> Client:
+async def connect_temporal(settings: Settings, address: str | None = None, *,
+                           wait_seconds: float = 0.0) -> Client:
+    """A client of the Temporal frontend.  ``wait_seconds``: how long to keep trying while
+    the frontend is not healthy yet (a server just started answers on its port before it
+    serves; the SDK raises ``RuntimeError`` then)."""
     target = address or settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
-    return await Client.connect(
-        target, namespace=settings.temporal_namespace, data_converter=DATA_CONVERTER
-    )
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    while True:
+        try:
+            return await Client.connect(
+                target, namespace=settings.temporal_namespace, data_converter=DATA_CONVERTER
+            )
+        except RuntimeError:
+            if loop.time() >= deadline:
+                raise
+            await asyncio.sleep(0.5)
 
 
 @dataclass
@@ -147,6 +174,15 @@ def build_worker_parts(settings: Settings, client: Client) -> WorkerParts:
         activity_executor=executor,
     )
     return WorkerParts(worker=worker, application=application, executor=executor)
+
+
+async def ensure_schedules(settings: Settings, client: Client) -> None:
+    """The ``quarterly-reporting`` schedule, created or brought to the settings (at start-up,
+    once the worker runs)."""
+    await ensure_reporting_schedule(
+        client, task_queue=settings.task_queue,
+        calendar=ReportingCalendar.parse(settings.reporting_calendar),
+        due_days=settings.report_due_days)
 
 
 def auth_config(settings: Settings) -> AuthConfig:
@@ -185,4 +221,10 @@ def build_api(settings: Settings, client: Client) -> FastAPI:
                                   policy=purchase_policy(settings)),
         transfer_views=build_view(settings, TransfersProjection),
         contract_views=build_view(settings, ContractsProjection),
+        report_views=build_view(settings, ReportingProjection),
+        ocds_views=build_view(settings, OcdsProjection), ocid_prefix=settings.ocid_prefix,
+        feed_views=build_view(settings, FeedProjection),
+        audit=open_audit_log(settings),
+        reporting=ReportingGateway(client, task_queue=settings.task_queue,
+                                   due_days=settings.report_due_days),
     )

@@ -17,6 +17,8 @@ from govflow.bootstrap import (
     build_view,
     build_worker_parts,
     connect_temporal,
+    ensure_schedules,
+    open_audit_log,
     start_projection_runners,
 )
 from govflow.processes import (
@@ -35,6 +37,8 @@ app = typer.Typer(help="govflow — 政府职能转移与购买服务", no_args_
                   add_completion=False)
 projections_app = typer.Typer(help="投影（读模型）管理", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
+audit_app = typer.Typer(help="审计链：事件日志的防篡改校验", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()
@@ -61,6 +65,7 @@ async def _run_worker(settings: Settings) -> None:
         async with parts.worker:
             log.info("工作进程  %s  任务队列 %s", client.service_client.config.target_host,
                      settings.task_queue)
+            await ensure_schedules(settings, client)
             await stop.wait()
     finally:
         parts.close()
@@ -151,7 +156,8 @@ def demo(
     """Seed a running govflow (`govflow dev`) through its API: the built-in Jiangmen
     departments, a consulting agency with experts, a dozen social organizations with grades,
     an evaluator and an evaluation under way, catalogue items at several stages, transfers
-    in each mode and purchase contracts (one finished and reviewed); running it again adds
+    in each mode, purchase contracts (one finished and reviewed) and the quarterly reports
+    of the quarter that ended last (江门市民政局's submitted); running it again adds
     nothing."""
     from govflow.demo import DEMO_USER, seed
     from govflow.demo_cases import CaseSeedError
@@ -175,6 +181,39 @@ def demo(
     except CaseSeedError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=1) from None
+
+
+@audit_app.command("verify")
+def audit_verify(
+    expect_head: Annotated[str | None, typer.Option(
+        help="在系统之外记录的链头 <位置>:<哈希>（GET /audit/head 或 govflow audit head 所示）；"
+             "日志须仍经过它")] = None,
+) -> None:
+    """Walk the event log and report the first broken link of its audit chain (exit code 1)."""
+    from govflow.audit_chain import ChainHead
+
+    try:
+        expected = ChainHead.parse(expect_head) if expect_head is not None else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--expect-head") from None
+    audit = open_audit_log(Settings())
+    try:
+        verification = audit.verify(expected_head=expected)
+    finally:
+        audit.close()
+    typer.echo(verification.summary())
+    if not verification.ok:
+        raise typer.Exit(code=1)
+
+
+@audit_app.command("head")
+def audit_head() -> None:
+    """Print the audit chain's head as <position>:<hash>, to be recorded outside govflow."""
+    audit = open_audit_log(Settings())
+    try:
+        typer.echo(str(audit.head()))
+    finally:
+        audit.close()
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ as true on the second run as on the first.
 Then (``govflow.demo_cases``) the catalogue and what follows it: a draft, an item in
 publicity, items published and decided before govflow (recorded by their decision
 documents: publicity periods cannot be waited out by a seed), transfers in each mode, a
-finished and reviewed contract of 2026 and one under way.
+finished and reviewed contract of 2026 and one under way; last, the quarterly reports of
+the quarter that ended last, 江门市民政局's submitted with its narrative.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import httpx
 from domain.departments import JIANGMEN_DEPARTMENTS
 from domain.organizations.organization import SocialOrganization
 from domain.organizations.records import ComplianceItem
-from govflow.demo_cases import CaseSeedError, HeadersFor, seed_cases
+from govflow.demo_cases import CaseSeedError, HeadersFor, seed_cases, seed_reporting
 
 DEMO_USER = "govflow-demo"
 """The committee user the demo acts as: keys are namespaced by user, so it stays the same."""
@@ -165,8 +166,8 @@ async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None],
     the social work centre's grade evaluation and assign the evaluator.  One line per step.
 
     ``client`` has the API's base URL and a committee token.  With ``headers_for`` (the
-    headers of a token for a role and scope), the catalogue, transfers and contracts
-    follow (``govflow.demo_cases``).
+    headers of a token for a role and scope), the catalogue, transfers, contracts and the
+    quarterly reports follow (``govflow.demo_cases``).
     """
     for department in JIANGMEN_DEPARTMENTS.values():
         step = f"登记部门 {department.code}"
@@ -210,7 +211,9 @@ async def seed(client: httpx.AsyncClient, *, echo: Callable[[str], None],
             client, echo=echo, headers_for=headers_for, post=_send,
             organization_id=lambda code: str(SocialOrganization.create_id(code)),
             agency_id=agency_id, expert_id=expert_ids[1])
-        cases = f"，目录事项 {items} 项，职能转移 {transfers} 项，购买服务合同 {contracts} 份"
+        reports = await seed_reporting(client, echo=echo, headers_for=headers_for, post=_send)
+        cases = (f"，目录事项 {items} 项，职能转移 {transfers} 项，购买服务合同 {contracts} 份，"
+                 f"季度报告 {reports} 份")
     echo(f"完成：部门 {len(JIANGMEN_DEPARTMENTS)} 个，咨询服务机构 1 个，专家 {len(EXPERTS)} 名，"
          f"社会组织 {len(organization_ids)} 家（其中 {len(EXISTING_GRADES)} 家已有评估等级），"
          f"第三方评估机构 1 家，等级评估 1 项{cases}")

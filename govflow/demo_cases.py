@@ -3,8 +3,11 @@
 Items at each stage (a draft, one in publicity, items published and decided before govflow
 recorded by their decision documents, a retained one), transfers in each mode approved by
 the committee, and purchase contracts: one from this year finished (delivered, accepted,
-paid, reviewed and closed) and one under way.  Every write has its own Idempotency-Key;
-a step a first run completed is left as it stands on a second run.
+paid, reviewed and closed) and one under way.  Last, reporting: the committee opens the
+quarterly reports of the quarter that ended last (the server decides which, so the demo
+runs on any date) and 江门市民政局 saves its narrative and submits its report.  Every write
+has its own Idempotency-Key; a step a first run completed is left as it stands on a
+second run (a repeated reporting run answers with the first run's reports).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 import httpx
 
 from domain.actors import Role
+from domain.reporting.periods import Quarter
 
 HeadersFor = Callable[[Role, str | None], dict[str, str]]
 
@@ -30,6 +34,10 @@ PENGJIANG = "440703-MZJ"
 FINANCE_SCOPE = None
 DONE = "已结束"
 REVIEW_DUE = "期满待绩效评价"
+REPORT_OPEN = "待提交"
+REPORT_SUBMITTED = "已提交"
+REPORT_NARRATIVE = ("本季度完成居家养老上门服务的履约验收和绩效评价，三项职能转移经市社工委批准，"
+                    "社区社会组织孵化基地运营等事项已公示")
 
 
 @dataclass(frozen=True)
@@ -227,6 +235,35 @@ async def _contract_under_way(client: httpx.AsyncClient, *, echo: Callable[[str]
          "已支付 90,000.00 元，履行中")
 
 
+async def seed_reporting(client: httpx.AsyncClient, *, echo: Callable[[str], None],
+                         headers_for: HeadersFor, post: Post) -> int:
+    """The committee opens the reports of the quarter that ended last (no quarter named:
+    the server decides); 江门市民政局 saves its narrative and submits.  Returns how many
+    reports the run opened (or found open), one per department registered at the time."""
+    run = await post(client, "/reporting-runs", {}, key="demo:reporting-run",
+                     step="开启季度报告", headers=headers_for(Role.COMMITTEE, None))
+    report = next((r for r in run["reports"] if r["department"] == MZJ), None)
+    if report is None:
+        raise CaseSeedError(f"开启{run['quarter_label']}的季度报告后没有部门 {MZJ} 的报告："
+                            f"该部门须在开启前登记")
+    path = f"/quarterly-reports/{report['report_id']}"
+    shown = await _wait_for(client, path, {REPORT_OPEN, REPORT_SUBMITTED}, what="季度报告")
+    if shown["status"] != REPORT_SUBMITTED:
+        officer = headers_for(Role.DEPARTMENT, MZJ)
+        await post(client, f"{path}/narrative", {"narrative": REPORT_NARRATIVE},
+                   key="demo:report:narrative", step=f"保存情况说明 {shown['title']}",
+                   headers=officer)
+        await post(client, f"{path}/submit", {}, key="demo:report:submit",
+                   step=f"提交季度报告 {shown['title']}", headers=officer)
+        shown = await _wait_for(client, path, {REPORT_SUBMITTED}, what="季度报告")
+    reviews = run["acceptance_reviews"]
+    opened_reviews = (f"，{Quarter.parse(run['quarter']).year} 年度验收考核已开启 "
+                      f"{len(reviews)} 项" if reviews else "")
+    echo(f"季度报告 {run['quarter_label']}：已开启 {len(run['reports'])} 份{opened_reviews}，"
+         f"{shown['department_name']}的报告已提交")
+    return len(run["reports"])
+
+
 async def _deliver_accept_pay(
     client: httpx.AsyncClient, post: Post, headers_for: HeadersFor, path: str, key: str,
     provider: str, milestones: tuple[str, ...], *, paid: tuple[str, ...],
@@ -269,9 +306,9 @@ async def _contract_of(client: httpx.AsyncClient, item_id: str) -> str | None:
 
 
 async def _wait_for(client: httpx.AsyncClient, path: str, statuses: set[str],
-                    timeout: float = 30.0) -> dict[str, Any]:
-    """The contract once the workflow has moved it to one of ``statuses`` (timers of
-    dates already past fire at once)."""
+                    timeout: float = 30.0, *, what: str = "合同") -> dict[str, Any]:
+    """The contract (or report) once the workflow has moved it to one of ``statuses`` and
+    its view shows it (timers of dates already past fire at once)."""
     shown: dict[str, Any] = {}
     for _ in range(int(timeout / 0.2)):
         response = await client.get(path)
@@ -280,5 +317,5 @@ async def _wait_for(client: httpx.AsyncClient, path: str, statuses: set[str],
             if shown["status"] in statuses:
                 return shown
         await asyncio.sleep(0.2)
-    raise CaseSeedError(f"合同 {path} 未在 {timeout:.0f} 秒内进入{'或'.join(sorted(statuses))}："
-                    f"当前为 {shown.get('status', '未知')}")
+    raise CaseSeedError(f"{what} {path} 未在 {timeout:.0f} 秒内进入{'或'.join(sorted(statuses))}："
+                        f"当前为 {shown.get('status', '未知')}")

@@ -8,6 +8,7 @@ from govflow.bootstrap import (
     build_api,
     build_worker_parts,
     connect_temporal,
+    ensure_schedules,
     start_projection_runners,
 )
 from govflow.processes import api_server, log, serve_until_stopped, stop_event_on_signals
@@ -35,7 +36,9 @@ async def run_dev(settings: Settings) -> None:
         log.info("Temporal 集群  %s", address)
     runners = []
     try:
-        client = await connect_temporal(settings, address)
+        # A server started here answers on its port a moment before its frontend serves.
+        client = await connect_temporal(settings, address,
+                                        wait_seconds=60.0 if server is not None else 0.0)
         runners = start_projection_runners(settings)
         log.info("投影  %s  数据 %s", "、".join(r.projection.name for r in runners),
                  settings.data_dir.resolve())
@@ -43,6 +46,8 @@ async def run_dev(settings: Settings) -> None:
         try:
             async with parts.worker:
                 log.info("工作进程  任务队列 %s", settings.task_queue)
+                await ensure_schedules(settings, client)
+                log.info("定时任务  季度报告 %s（北京时间）", settings.reporting_calendar)
                 api = api_server(build_api(settings, client), host=settings.api_host,
                                  port=settings.api_port)
                 log.info("API  http://%s:%d  （文档 /docs）", settings.api_host, settings.api_port)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workflows.reporting_calendar import DEFAULT_REPORTING_CALENDAR, ReportingCalendar
 
 # Development default, clearly marked: refused when GOVFLOW_ENV=production.
 DEVELOPMENT_JWT_SECRET = "govflow-development-only-secret-do-not-use-in-production"
@@ -74,6 +76,21 @@ class Settings(BaseSettings):
     review_weight_output: int = Field(default=30, ge=1, le=97)
     review_weight_effect: int = Field(default=30, ge=1, le=97)
 
+    # Open Contracting Data Standard (OCDS 1.1) publication of purchase contracts.
+    ocid_prefix: str = Field(default="ocds-govflow", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                             max_length=64)
+    """GOVFLOW_OCID_PREFIX: ocids are ``<prefix>-<contract id>``; set the prefix registered
+    for the publisher with the OCDS Data Support Team.  Added when read: no rebuild needed."""
+
+    # Reporting (季度报告、验收考核, DESIGN.md §3.6).
+    report_due_days: int = Field(default=15, ge=1, le=90)
+    """A quarterly report not submitted this many days after it opens is escalated."""
+    reporting_calendar: str = DEFAULT_REPORTING_CALENDAR
+    """GOVFLOW_REPORTING_CALENDAR: when the ``quarterly-reporting`` schedule opens the reports
+    of the quarter just ended, China time: one ``MM-DD`` per quarter, then the time of day,
+    e.g. ``01-01,04-01,07-01,10-01 01:00`` (the default) or ``01-02,04-02,07-02,10-02 08:30``.
+    Applied to the schedule at the worker's next start."""
+
     read_wait_seconds: float = Field(default=5.0, gt=0, le=30)
     projection_poll_seconds: float = Field(default=0.2, gt=0, le=10)
 
@@ -118,6 +135,11 @@ class Settings(BaseSettings):
                 "GOVFLOW_REVIEW_WEIGHT_DECISION + _PROCESS + _OUTPUT + _EFFECT must add up to "
                 f"100; got {weights} (sum {sum(weights)})")
         return self
+
+    @field_validator("reporting_calendar")
+    @classmethod
+    def _reporting_calendar_is_sound(cls, value: str) -> str:
+        return str(ReportingCalendar.parse(value))  # ValueError says what is wrong
 
     @property
     def uses_postgres(self) -> bool:

@@ -10,6 +10,12 @@ at once by the next one, otherwise the subscription sleeps ``SQLITE_POLL_SECONDS
 each select runs in its own read transaction on the WAL-mode file that
 eventsourcing sets up.
 
+The application recorder also keeps the audit chain (govflow.audit_chain): the links
+of a save's events go into ``<events table>_chain`` in the save's own transaction,
+after its events were inserted, so SQLite's write lock orders them as it orders the
+events.  A store whose events were recorded before the chain existed is chained when
+its tables are created (on start-up).
+
 Only ``Factory`` may be an infrastructure factory class in this module's namespace:
 eventsourcing picks the one such class it finds here, so the library's factory is
 reached through its module, never imported by name.
@@ -18,15 +24,27 @@ reached through its module, never imported by name.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing import sqlite as es_sqlite
 from eventsourcing.persistence import (
     ApplicationRecorder,
     Notification,
     ProcessRecorder,
+    StoredEvent,
     Subscription,
+)
+
+from govflow.audit_chain import (
+    GENESIS_HEAD,
+    ChainBatch,
+    ChainHead,
+    ChainLink,
+    chain_from_genesis,
+    chain_links,
 )
 
 DEFAULT_POLL_SECONDS = 0.2
@@ -98,7 +116,7 @@ class PollingSubscription(Subscription[es_sqlite.SQLiteApplicationRecorder]):
 
 
 class PollingSQLiteApplicationRecorder(es_sqlite.SQLiteApplicationRecorder):
-    """The shipped application recorder, plus a polling ``subscribe()``."""
+    """The shipped application recorder, plus a polling ``subscribe()`` and the audit chain."""
 
     poll_seconds: float = DEFAULT_POLL_SECONDS
 
@@ -107,11 +125,125 @@ class PollingSQLiteApplicationRecorder(es_sqlite.SQLiteApplicationRecorder):
     ) -> Subscription[ApplicationRecorder]:
         return PollingSubscription(self, gt=gt, topics=topics, poll_seconds=self.poll_seconds)
 
+    # --- the audit chain ------------------------------------------------------------
+
+    @property
+    def chain_table_name(self) -> str:
+        return f"{self.events_table_name}_chain"
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = super().construct_create_table_statements()
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {self.chain_table_name} ("
+            "position INTEGER PRIMARY KEY, hash BLOB NOT NULL)"
+        )
+        return statements
+
+    def create_table(self) -> None:
+        super().create_table()
+        self._chain_recorded_events()
+
+    def _insert_events(
+        self, c: es_sqlite.SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # Runs in the save's transaction after its first insert: SQLite's write lock is
+        # held, so no other writer can come between the last link and these.
+        notification_ids = super()._insert_events(c, stored_events, **kwargs)
+        if notification_ids:
+            self._append_links(c, chain_links(
+                self._last_link(c).hash,
+                zip(notification_ids, map(self._as_read_back, stored_events), strict=True),
+            ))
+        return notification_ids
+
+    def chain_head(self) -> ChainHead:
+        with self.datastore.transaction(commit=False) as c:
+            return self._last_link(c)
+
+    def select_chain(self, *, after: int, limit: int) -> ChainBatch:
+        # One read transaction: on the WAL file both selects see the same snapshot.
+        with self.datastore.transaction(commit=False) as c:
+            events = self._select_events_after(c, after, limit=limit)
+            c.execute(
+                f"SELECT position, hash FROM {self.chain_table_name} "
+                "WHERE position > ? ORDER BY position LIMIT ?", (after, limit))
+            links = [ChainLink(position=row["position"], hash=bytes(row["hash"]))
+                     for row in c.fetchall()]
+        return ChainBatch(events=events, links=links)
+
+    def _select_events_after(
+        self, c: es_sqlite.SQLiteCursor, after: int, *, limit: int = SELECT_LIMIT
+    ) -> list[Notification]:
+        c.execute(f"SELECT rowid, * FROM {self.events_table_name} "
+                  "WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, limit))
+        return [
+            Notification(
+                id=row["rowid"], originator_id=self.convert_originator_id(row["originator_id"]),
+                originator_version=row["originator_version"], topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+            for row in c.fetchall()
+        ]
+
+    def _as_read_back(self, event: StoredEvent) -> StoredEvent:
+        """The event as a select returns it (a UUID id is stored as its hex)."""
+        originator_id = event.originator_id
+        stored = originator_id.hex if isinstance(originator_id, UUID) else originator_id
+        return StoredEvent(
+            originator_id=self.convert_originator_id(stored),
+            originator_version=event.originator_version, topic=event.topic, state=event.state,
+        )
+
+    def _last_link(self, c: es_sqlite.SQLiteCursor) -> ChainHead:
+        c.execute(f"SELECT position, hash FROM {self.chain_table_name} "
+                  "ORDER BY position DESC LIMIT 1")
+        row = c.fetchone()
+        if row is None:
+            return GENESIS_HEAD
+        return ChainHead(position=row["position"], hash=bytes(row["hash"]))
+
+    def _append_links(self, c: es_sqlite.SQLiteCursor, links: Sequence[ChainLink]) -> None:
+        c.executemany(f"INSERT INTO {self.chain_table_name} (position, hash) VALUES (?, ?)",
+                      [(link.position, link.hash) for link in links])
+
+    def _chain_recorded_events(self) -> None:
+        """Chains a store whose events were recorded before it had a chain.
+
+        Only a store whose chain is empty: events after the last link of a chain are not
+        chained here, so that verification reports them.
+        """
+        with self.datastore.transaction(commit=False) as c:
+            if not self._needs_first_chain(c):
+                return
+        with self._write_locked() as c:
+            if self._needs_first_chain(c):
+                chain_from_genesis(lambda after: self._select_events_after(c, after),
+                                   lambda links: self._append_links(c, links))
+
+    def _needs_first_chain(self, c: es_sqlite.SQLiteCursor) -> bool:
+        c.execute(f"SELECT EXISTS (SELECT 1 FROM {self.chain_table_name}) AS chained, "
+                  f"EXISTS (SELECT 1 FROM {self.events_table_name}) AS recorded")
+        row = c.fetchone()
+        return bool(row["recorded"]) and not row["chained"]
+
+    @contextmanager
+    def _write_locked(self) -> Iterator[es_sqlite.SQLiteCursor]:
+        """A transaction that holds SQLite's write lock from its start (BEGIN IMMEDIATE)."""
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+
 
 class PollingSQLiteProcessRecorder(
     PollingSQLiteApplicationRecorder, es_sqlite.SQLiteProcessRecorder
 ):
-    """The shipped process recorder, plus a polling ``subscribe()``."""
+    """The shipped process recorder, plus a polling ``subscribe()`` and the audit chain."""
 
 
 class Factory(es_sqlite.SQLiteFactory):

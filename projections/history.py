@@ -25,6 +25,8 @@ from eventsourcing.projection import Projection
 
 from domain.aggregate import GovAggregate
 from projections.events import (
+    ACCEPTANCE_OPENED,
+    ACCEPTANCE_SCORED,
     AFFILIATIONS_DECLARED,
     AGENCY_ESTABLISHED,
     APPEAL_ANSWERED,
@@ -90,6 +92,10 @@ from projections.events import (
     PERFORMANCE_BARRED,
     PROVIDER_CONFIRMED,
     PROVIDER_GRADE_CHANGED,
+    REPORT_ESCALATED,
+    REPORT_NARRATIVE_SAVED,
+    REPORT_OPENED,
+    REPORT_SUBMITTED,
     REVIEW_OPENED,
     STAFFING_DECIDED,
     STAFFING_FLAGGED,
@@ -190,6 +196,12 @@ EVENT_LABELS: dict[type[Any], str] = {
     CONTRACT_CLOSED: "合同结束",
     PROVIDER_GRADE_CHANGED: "承接方等级变动，待复查",
     PROVIDER_CONFIRMED: "复查承接方，继续履行",
+    REPORT_OPENED: "开启季度报告",
+    REPORT_NARRATIVE_SAVED: "保存情况说明",
+    REPORT_SUBMITTED: "提交季度报告",
+    REPORT_ESCALATED: "逾期未报，提请督办",
+    ACCEPTANCE_OPENED: "开启年度验收考核",
+    ACCEPTANCE_SCORED: "验收考核评分",
 }
 """Chinese labels of the events; an event without one is shown by its class name."""
 

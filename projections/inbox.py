@@ -46,6 +46,14 @@ Purchase contracts (购买服务合同); the milestone tasks are one per milesto
 "The provider" is the scope of the contract's provider (its id); "due" is the
 milestone's due date; "Amended" adds the amendment's new milestone.
 
+Quarterly reports (季度报告) and acceptance reviews (验收考核):
+
+| kind | who | waits from | until |
+|---|---|---|---|
+| submit_report | the report's department | Opened (due: due_on) | Submitted |
+| report_escalation | the committee | Escalated (due: the report's due_on) | Submitted |
+| acceptance_review | the committee | Opened | Scored |
+
 The view also keeps a few facts of each item (code, name, department, whether a
 retention needs the committee, the opinion's due date) and of each evaluation (the
 organization, the evaluator, whether publicity closed and an appeal is open) so that
@@ -74,8 +82,11 @@ from domain.actors import Role
 from domain.catalogue.classification import Nature
 from domain.catalogue.item import ItemStatus
 from domain.purchase.contract import yuan
+from domain.reporting.periods import Quarter
 from projections.catalogue import status_after_decision
 from projections.events import (
+    ACCEPTANCE_OPENED,
+    ACCEPTANCE_SCORED,
     APPEAL_ANSWERED,
     APPEAL_ESCALATED,
     APPEAL_FILED,
@@ -110,6 +121,9 @@ from projections.events import (
     PAYMENT_APPROVED,
     PROVIDER_CONFIRMED,
     PROVIDER_GRADE_CHANGED,
+    REPORT_ESCALATED,
+    REPORT_OPENED,
+    REPORT_SUBMITTED,
     REVIEW_OPENED,
     STAFFING_DECIDED,
     STAFFING_FLAGGED,
@@ -133,12 +147,16 @@ EVALUATION_ENTITY_TYPE = "grade_evaluation"
 TRANSFER_ENTITY_TYPE = "function_transfer"
 STAFFING_ENTITY_TYPE = "staffing_request"
 CONTRACT_ENTITY_TYPE = "purchase_contract"
+REPORT_ENTITY_TYPE = "quarterly_report"
+ACCEPTANCE_ENTITY_TYPE = "acceptance_review"
 NO_DUE_DATE = date.max
 """Tasks without a due date sort after every dated one."""
 APPEAL_DUE_SOON_DAYS = 3
 """An appeal's answer is due soon this many days before its due date."""
 DELIVERY_DUE_SOON_DAYS = 7
 """A milestone's delivery is due soon this many days before its due date."""
+REPORT_DUE_SOON_DAYS = 3
+"""A quarterly report is due soon this many days before its due date."""
 
 
 class Kind(StrEnum):
@@ -164,6 +182,9 @@ class Kind(StrEnum):
     APPROVE_PAYMENT = "approve_payment"
     PERFORMANCE_REVIEW = "performance_review"
     PROVIDER_REVIEW = "provider_review"
+    SUBMIT_REPORT = "submit_report"
+    REPORT_ESCALATION = "report_escalation"
+    ACCEPTANCE_REVIEW = "acceptance_review"
 
 
 CATALOGUE_KINDS = (Kind.PUBLISH, Kind.REFER, Kind.OPINION, Kind.ESCALATION, Kind.DECIDE,
@@ -177,6 +198,7 @@ CONTRACT_KINDS = (Kind.DELIVER_MILESTONE, Kind.ACCEPT_MILESTONE, Kind.MILESTONE_
 MILESTONE_KINDS = frozenset({Kind.DELIVER_MILESTONE, Kind.ACCEPT_MILESTONE,
                              Kind.MILESTONE_OVERDUE, Kind.APPROVE_PAYMENT})
 """Kinds of which a contract has one task per milestone."""
+REPORT_KINDS = (Kind.SUBMIT_REPORT, Kind.REPORT_ESCALATION)
 
 
 KIND_LABELS: dict[Kind, str] = {
@@ -200,6 +222,9 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.APPROVE_PAYMENT: "待审批支付",
     Kind.PERFORMANCE_REVIEW: "待绩效评价",
     Kind.PROVIDER_REVIEW: "承接方等级变动待复查",
+    Kind.SUBMIT_REPORT: "提交季度报告",
+    Kind.REPORT_ESCALATION: "督办逾期季度报告",
+    Kind.ACCEPTANCE_REVIEW: "年度验收考核",
 }
 KIND_ROLES: dict[Kind, Role] = {
     Kind.PUBLISH: Role.DEPARTMENT,
@@ -222,6 +247,9 @@ KIND_ROLES: dict[Kind, Role] = {
     Kind.APPROVE_PAYMENT: Role.FINANCE,
     Kind.PERFORMANCE_REVIEW: Role.DEPARTMENT,
     Kind.PROVIDER_REVIEW: Role.DEPARTMENT,
+    Kind.SUBMIT_REPORT: Role.DEPARTMENT,
+    Kind.REPORT_ESCALATION: Role.COMMITTEE,
+    Kind.ACCEPTANCE_REVIEW: Role.COMMITTEE,
 }
 
 
@@ -349,8 +377,27 @@ class ContractFacts:
                        part=milestone_id, detail=detail)
 
 
+@dataclass(frozen=True)
+class ReportingFacts:
+    """What the inbox keeps of a quarterly report or an acceptance review."""
+
+    case_id: UUID
+    entity_type: str
+    """``REPORT_ENTITY_TYPE`` or ``ACCEPTANCE_ENTITY_TYPE``."""
+    code: str
+    """``440700-MZJ-2026Q3`` (a report), ``440700-MZJ-2026`` (a review)."""
+    name: str
+    department: str
+    due_on: date | None
+
+    @property
+    def subject(self) -> Subject:
+        return Subject(self.entity_type, self.case_id, self.code, _title(self.code, self.name),
+                       self.department)
+
+
 FactsT = TypeVar("FactsT", ItemFacts, EvaluationFacts, TransferFacts, StaffingFacts,
-                 ContractFacts)
+                 ContractFacts, ReportingFacts)
 
 
 @dataclass(frozen=True)
@@ -423,6 +470,7 @@ EVALUATIONS = Table(name="inbox_evaluations", row_class=EvaluationFacts, key="ev
 TRANSFERS = Table(name="inbox_transfers", row_class=TransferFacts, key="transfer_id")
 STAFFING = Table(name="inbox_staffing_requests", row_class=StaffingFacts, key="request_id")
 CONTRACTS = Table(name="inbox_contracts", row_class=ContractFacts, key="contract_id")
+REPORTING = Table(name="inbox_reporting", row_class=ReportingFacts, key="case_id")
 TASKS = Table(name="inbox_tasks", row_class=InboxTask, key="entry_id",
               indexes=(("role", "scope", "due_on"), ("entity_id",)))
 
@@ -434,7 +482,7 @@ class InboxView(TrackedView):
     """Implements ``projections.readers.InboxReader``."""
 
     projection_name = "inbox"
-    tables = (ITEMS, EVALUATIONS, TRANSFERS, STAFFING, CONTRACTS, TASKS)
+    tables = (ITEMS, EVALUATIONS, TRANSFERS, STAFFING, CONTRACTS, REPORTING, TASKS)
 
     # --- writes ----------------------------------------------------------------
 
@@ -884,6 +932,48 @@ class InboxProjection(Projection[InboxView]):
     def _contract(self, event: Any, tracking: Tracking,
                   change: InboxChange[ContractFacts]) -> None:
         self.view.change_case(CONTRACTS, event.originator_id, change, tracking)
+
+    # --- quarterly reports (季度报告) and acceptance reviews (验收考核) -----------------------
+
+    @process_event.register(REPORT_OPENED)
+    def report_opened(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        quarter = Quarter(e["year"], e["quarter"])
+        due: date = e["due_on"]
+        report = ReportingFacts(
+            case_id=e["originator_id"], entity_type=REPORT_ENTITY_TYPE,
+            code=f"{e['department']}-{quarter.key}", name=f"{quarter.label}工作报告",
+            department=e["department"], due_on=due)
+        self.view.add_case(REPORTING, report.case_id, report, _waits(Waiting(
+            Kind.SUBMIT_REPORT, e["timestamp"], due_on=due,
+            due_soon_on=due - timedelta(days=REPORT_DUE_SOON_DAYS))), tracking)
+
+    @process_event.register(REPORT_ESCALATED)
+    def report_escalated(self, event: Any, tracking: Tracking) -> None:
+        # The department may still submit: its task stays, overdue.
+        self.view.change_case(REPORTING, event.originator_id, InboxChange[ReportingFacts](
+            waiting=lambda report: [Waiting(Kind.REPORT_ESCALATION, event.timestamp,
+                                            due_on=report.due_on)]), tracking)
+
+    @process_event.register(REPORT_SUBMITTED)
+    def report_submitted(self, event: Any, tracking: Tracking) -> None:
+        self.view.change_case(REPORTING, event.originator_id,
+                              InboxChange(done=REPORT_KINDS), tracking)
+
+    @process_event.register(ACCEPTANCE_OPENED)
+    def acceptance_opened(self, event: Any, tracking: Tracking) -> None:
+        e = event_values(event)
+        review = ReportingFacts(
+            case_id=e["originator_id"], entity_type=ACCEPTANCE_ENTITY_TYPE,
+            code=f"{e['department']}-{e['year']}", name=f"{e['year']}年度验收考核",
+            department=e["department"], due_on=None)
+        self.view.add_case(REPORTING, review.case_id, review,
+                           _waits(Waiting(Kind.ACCEPTANCE_REVIEW, e["timestamp"])), tracking)
+
+    @process_event.register(ACCEPTANCE_SCORED)
+    def acceptance_scored(self, event: Any, tracking: Tracking) -> None:
+        self.view.change_case(REPORTING, event.originator_id,
+                              InboxChange(done=(Kind.ACCEPTANCE_REVIEW,)), tracking)
 
 
 def _waits(waiting: Waiting) -> InboxChange[Any]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
+from domain.reporting.periods import Quarter
 from projections.case_rows import (
     ContractFilter,
     ContractRow,
@@ -16,6 +17,8 @@ from projections.case_rows import (
     TransferFilter,
     TransferRow,
 )
+from projections.feed_rows import FeedEntry
+from projections.ocds_rows import OcdsRecord
 from projections.organization_rows import (
     EvaluationFilter,
     EvaluationRow,
@@ -25,6 +28,12 @@ from projections.organization_rows import (
     OrganizationRow,
 )
 from projections.register_rows import AgencyDetail, DepartmentFilter, DepartmentRow
+from projections.report_rows import (
+    AcceptanceReviewRow,
+    CityReport,
+    QuarterlyReportRow,
+    ReportFilter,
+)
 from projections.rows import CatalogueFilter, CatalogueItemRow, HistoryEntry, InboxEntry, Page
 
 
@@ -158,4 +167,59 @@ class ContractReader(CaughtUp, Protocol):
         cursor: str | None, limit: int,
     ) -> Page[ReviewRow]:
         """Performance reviews, newest first."""
+        ...
+
+
+class OcdsReader(CaughtUp, Protocol):
+    """购买服务合同 as Open Contracting Data Standard 1.1 releases and records; ocids are
+    ``<ocid_prefix>-<contract id>``."""
+
+    def list_releases(
+        self, *, ocid_prefix: str, ocid: str | None, department: str | None,
+        cursor: str | None, limit: int,
+    ) -> Page[dict[str, Any]]:
+        """Releases in the order they were published (oldest first), optionally of one
+        ``ocid`` or of one buying ``department``."""
+        ...
+
+    def get_record(self, ocid: str, *, ocid_prefix: str) -> OcdsRecord | None:
+        """Every release of ``ocid`` (date order) and its compiled release; None if unknown."""
+        ...
+
+
+class FeedReader(CaughtUp, Protocol):
+    """The change feed (信息公开变更): every public change in log order."""
+
+    def changes(self, *, after: int, limit: int) -> list[FeedEntry]:
+        """The public changes after position ``after`` (0: from the start), oldest first,
+        at most ``limit``; no change ever appears below a position already read."""
+        ...
+
+
+class ReportReader(CaughtUp, Protocol):
+    """季度报告、全市报告与验收考核."""
+
+    def figures(self, department: str, quarter: Quarter) -> dict[str, int]:
+        """The department's figures in ``quarter``: every figure key, money in fen."""
+        ...
+
+    def get_report(self, report_id: UUID) -> QuarterlyReportRow | None: ...
+
+    def list_reports(
+        self, filters: ReportFilter, *, cursor: str | None, limit: int
+    ) -> Page[QuarterlyReportRow]:
+        """Quarterly reports, newest opened first."""
+        ...
+
+    def city_report(self, quarter: Quarter) -> CityReport:
+        """Every department's figures in ``quarter``, by region (the pilot districts always
+        among them) and for the city; the rows add up."""
+        ...
+
+    def get_acceptance_review(self, review_id: UUID) -> AcceptanceReviewRow | None: ...
+
+    def list_acceptance_reviews(
+        self, *, year: int | None, department: str | None, cursor: str | None, limit: int,
+    ) -> Page[AcceptanceReviewRow]:
+        """Acceptance reviews, newest opened first."""
         ...

@@ -27,12 +27,19 @@ from projections.evaluations import (
     PostgresEvaluationsView,
     SQLiteEvaluationsView,
 )
+from projections.feed import FeedProjection, PostgresFeedView, SQLiteFeedView
 from projections.history import HistoryProjection, PostgresHistoryView, SQLiteHistoryView
 from projections.inbox import InboxProjection, PostgresInboxView, SQLiteInboxView
+from projections.ocds import OcdsProjection, PostgresOcdsView, SQLiteOcdsView
 from projections.organizations import (
     OrganizationsProjection,
     PostgresOrganizationsView,
     SQLiteOrganizationsView,
+)
+from projections.reporting import (
+    PostgresReportingView,
+    ReportingProjection,
+    SQLiteReportingView,
 )
 from projections.transfers import (
     PostgresTransfersView,
@@ -59,6 +66,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration(EvaluationsProjection, SQLiteEvaluationsView, PostgresEvaluationsView),
     Registration(TransfersProjection, SQLiteTransfersView, PostgresTransfersView),
     Registration(ContractsProjection, SQLiteContractsView, PostgresContractsView),
+    Registration(OcdsProjection, SQLiteOcdsView, PostgresOcdsView),
+    Registration(ReportingProjection, SQLiteReportingView, PostgresReportingView),
+    Registration(FeedProjection, SQLiteFeedView, PostgresFeedView),
 )
 
 PROJECTIONS: tuple[type[Projection[Any]], ...] = tuple(

@@ -14,6 +14,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from domain.application import GovflowApplication
+from workflows.acceptance_commands import ACCEPTANCE_WORKFLOWS
 from workflows.activities import CatalogueActivities
 from workflows.catalogue_import import CatalogueImportWorkflow
 from workflows.catalogue_item import CatalogueItemWorkflow
@@ -28,13 +29,15 @@ from workflows.organization_commands import ORGANIZATION_COMMAND_WORKFLOWS
 from workflows.purchase_activities import purchase_activities
 from workflows.purchase_contract import PURCHASE_WORKFLOWS
 from workflows.registry_activities import RegistryActivities
+from workflows.reporting_activities import reporting_activities
+from workflows.reporting_run import REPORTING_WORKFLOWS
 from workflows.transfer import TRANSFER_WORKFLOWS
 from workflows.transfer_activities import transfer_activities
 
 WORKFLOWS: Sequence[type] = (
     CatalogueItemWorkflow, CatalogueImportWorkflow, *COMMAND_WORKFLOWS,
     *ORGANIZATION_COMMAND_WORKFLOWS, *EXISTING_GRADE_WORKFLOWS, *GRADING_WORKFLOWS,
-    *PURCHASE_WORKFLOWS, *TRANSFER_WORKFLOWS,
+    *PURCHASE_WORKFLOWS, *TRANSFER_WORKFLOWS, *REPORTING_WORKFLOWS, *ACCEPTANCE_WORKFLOWS,
 )
 
 
@@ -69,6 +72,7 @@ def activities_for(application: GovflowApplication) -> list[Callable[..., Any]]:
         *grading_activities(application),
         *purchase_activities(application),
         *transfer_activities(application),
+        *reporting_activities(application),
     ]
 
 

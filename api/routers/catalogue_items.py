@@ -50,7 +50,7 @@ from api.schemas.catalogue import (
     WithdrawRequest,
     item_out,
 )
-from api.visibility import drafts_visible_to, may_see, sees_internal
+from api.visibility import catalogue_history, drafts_visible_to, may_see, sees_internal
 from domain.actors import Actor, Role
 from domain.catalogue.commands import CommandResult
 from domain.catalogue.item import ItemStatus
@@ -239,10 +239,12 @@ async def get_catalogue_item(
 async def get_catalogue_item_history(
     item_id: UUID, actor: OptionalActor, catalogue: Catalogue, history: History,
 ) -> list[HistoryEntryPublic]:
-    """目录事项的历史记录 (every event: what happened, who did it, when)."""
-    await _visible_item(catalogue, item_id, actor)
+    """目录事项的历史记录 (every event: what happened, who did it, when; a draft's content
+    and the internal steps only for those who may see them)."""
+    row = await _visible_item(catalogue, item_id, actor)
     entries = await asyncio.to_thread(history.history, item_id)
-    return [HistoryEntryPublic.from_entry(entry) for entry in entries]
+    return [HistoryEntryPublic.from_entry(entry)
+            for entry in catalogue_history(entries, actor, row)]
 
 
 async def _visible_item(

@@ -19,6 +19,8 @@ ENTITY_ROUTES: dict[str, tuple[str, str]] = {
     "function_transfer": ("get_transfer", "transfer_id"),
     "staffing_request": ("get_staffing_request", "request_id"),
     "purchase_contract": ("get_purchase_contract", "contract_id"),
+    "quarterly_report": ("get_quarterly_report", "report_id"),
+    "acceptance_review": ("get_acceptance_review", "review_id"),
 }
 """Where each kind of entity is read and acted on: the route's name and its id parameter."""
 

@@ -27,10 +27,13 @@ from projections.catalogue import CatalogueProjection
 from projections.contracts import ContractsProjection
 from projections.departments import DepartmentsProjection
 from projections.evaluations import EvaluationsProjection
+from projections.feed import FeedProjection
 from projections.history import HistoryProjection
 from projections.inbox import InboxProjection
+from projections.ocds import OcdsProjection
 from projections.organizations import OrganizationsProjection
 from projections.registry import open_view, sqlite_view_files
+from projections.reporting import ReportingProjection
 from projections.runners import start_runners, stop_runners
 from projections.transfers import TransfersProjection
 from tests.api.fakes import Agency, FakeClock, establish_agency
@@ -43,6 +46,7 @@ from workflows.organization_gateway import OrganizationGateway
 from workflows.purchase_gateway import PurchaseGateway
 from workflows.purchase_messages import PurchasePolicy
 from workflows.registry_gateway import RegistryGateway
+from workflows.reporting_gateway import ReportingGateway
 from workflows.transfer_gateway import TransferGateway
 from workflows.transfer_messages import TransferPolicy
 
@@ -89,7 +93,8 @@ async def real_stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
                         for p in (CatalogueProjection, HistoryProjection, InboxProjection,
                                   DepartmentsProjection, AgenciesProjection,
                                   OrganizationsProjection, EvaluationsProjection,
-                                  TransfersProjection, ContractsProjection)]
+                                  TransfersProjection, ContractsProjection, OcdsProjection,
+                                  FeedProjection, ReportingProjection)]
     try:
         async with running_worker(env, application) as task_queue:
             app = create_app(
@@ -106,7 +111,9 @@ async def real_stack(env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
                                           policy=TransferPolicy()),
                 purchases=PurchaseGateway(env.client, task_queue=task_queue,
                                           policy=PurchasePolicy()),
-                transfer_views=views[7], contract_views=views[8],
+                transfer_views=views[7], contract_views=views[8], ocds_views=views[9],
+                feed_views=views[10], report_views=views[11],
+                reporting=ReportingGateway(env.client, task_queue=task_queue),
                 read_wait_seconds=10, clock=clock,
             )
             transport = httpx.ASGITransport(app=app)

@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.actors import Role
 from tests.api.real_stack import Stack, headers, officer
 from tests.cases import Cases
+from tests.ocds_schema import ocds_schema
 
 COMMITTEE = headers(Role.COMMITTEE, None, "zhou.committee")
 FINANCE = headers(Role.FINANCE, None, "qian.finance")
@@ -91,6 +92,13 @@ async def test_purchase_through_http_from_award_to_closed_contract(
                                lambda c: c["status"] == "已结束")
     assert (closed["paid_fen"], closed["outstanding_fen"], closed["review_rating"]) == (
         30_000_000, 0, "优")
+
+    # Published as OCDS: the closed contract's record validates against the official schema.
+    record = await _eventually(
+        http, f"/ocds/records/ocds-govflow-{contract}", {},
+        lambda r: "records" in r and r["records"][0]["compiledRelease"]["contracts"][0][
+            "status"] == "terminated")
+    ocds_schema().check_record_package(record)
 
 
 async def test_transfer_through_http_suspended_by_a_downgrade_then_revoked(

@@ -133,7 +133,7 @@ async def test_inbox_entry_links_to_the_item_it_is_about(
 async def test_inbox_entry_of_an_entity_without_a_resource_has_no_link(
     client: httpx.AsyncClient, inbox: FakeInbox, committee: dict[str, str]
 ) -> None:
-    inbox.add(entry(Role.COMMITTEE, None, entity_type="quarterly_report"))
+    inbox.add(entry(Role.COMMITTEE, None, entity_type="city_plan"))
 
     [shown] = await _inbox(client, committee)
 

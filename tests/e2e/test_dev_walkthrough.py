@@ -1,5 +1,7 @@
 """The README walk-through on a real `govflow dev`: register, create, publish, read, restart,
-read again; and `govflow demo` against it, twice."""
+read again; and `govflow demo` against it, twice, then what the demo left behind read as its
+users read it: the quarterly reports and the city report, the OCDS record, the change feed
+and the audit chain."""
 
 from __future__ import annotations
 
@@ -7,16 +9,23 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from api.auth import AuthConfig, issue_token
 from domain.actors import Role
+from domain.calendar import china_date
+from domain.departments import JIANGMEN_DEPARTMENTS
 from domain.organizations.organization import SocialOrganization
+from domain.reporting.periods import Quarter
 from tests.e2e.conftest import E2E_SECRET, DevProcess
+from tests.ocds_schema import ocds_schema
 
 pytestmark = pytest.mark.e2e
 
@@ -88,11 +97,16 @@ def test_dev_created_and_published_item_survives_restart(govflow_dev: DevProcess
     assert govflow_dev.stop() == 0
 
 
+def run_govflow(dev: DevProcess, *args: str) -> subprocess.CompletedProcess[str]:
+    """A ``govflow`` command beside the running ``govflow dev``, with its settings."""
+    govflow = Path(sys.executable).parent / "govflow"
+    return subprocess.run([str(govflow), *args], env=dev.env(),
+                          capture_output=True, text=True, timeout=180, check=False)
+
+
 def run_demo(dev: DevProcess) -> subprocess.CompletedProcess[str]:
     """`govflow demo` as the README says to run it, beside the running `govflow dev`."""
-    govflow = Path(sys.executable).parent / "govflow"
-    return subprocess.run([str(govflow), "demo", "--url", dev.base_url], env=dev.env(),
-                          capture_output=True, text=True, timeout=180, check=False)
+    return run_govflow(dev, "demo", "--url", dev.base_url)
 
 
 def eventually(read: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -105,6 +119,8 @@ def eventually(read: Callable[[], bool], timeout: float = 15.0) -> None:
 
 def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     govflow_dev.start()
+    # The server picks the quarter that ended last, as of its own clock.
+    quarter = Quarter.ended_before(china_date(datetime.now(UTC)))
     first = run_demo(govflow_dev)
     assert first.returncode == 0, first.stdout + first.stderr
     with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
@@ -166,7 +182,8 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
     assert evaluator["name"] == "江门市社会组织评估服务中心"
     assert (evaluation["organization_id"], evaluation["evaluator_id"]) == (
         centre_id, evaluator["id"])
-    assert lines[-6:] == [
+    reviews = f"，{quarter.year} 年度验收考核已开启 14 项" if quarter.number == 4 else ""
+    assert lines[-7:] == [
         "职能转移 海洋渔业团体标准制定（转移）：已批准，2027-01-01 起生效",
         "职能转移 养老机构服务质量等级评定（授权）：已批准，2027-01-01 起生效",
         "职能转移 慈善组织年度报告初审（委托）：已批准，2027-01-01 起生效",
@@ -174,8 +191,10 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
         "绩效评价 92 分（优），已结束",
         "购买服务合同 社区矫正社会工作服务（2027 年度，300,000.00 元）：第一个履约节点已验收、"
         "已支付 90,000.00 元，履行中",
+        f"季度报告 {quarter.label}：已开启 14 份{reviews}，江门市民政局的报告已提交",
         "完成：部门 14 个，咨询服务机构 1 个，专家 3 名，社会组织 12 家（其中 11 家已有评估等级），"
-        "第三方评估机构 1 家，等级评估 1 项，目录事项 11 项，职能转移 3 项，购买服务合同 2 份",
+        "第三方评估机构 1 家，等级评估 1 项，目录事项 11 项，职能转移 3 项，购买服务合同 2 份，"
+        "季度报告 14 份",
     ]
     assert "江门市海洋渔业协会“五自四无”：已核验" in lines
     assert "目录事项 440700-2027-0002 养老服务补贴对象评估：已发布，公示中" in lines
@@ -184,4 +203,106 @@ def test_demo_run_twice_against_dev_seeds_once(govflow_dev: DevProcess) -> None:
                       "decided", "retained"}
     assert "目录事项 困难群众救助政策宣传：已出具咨询意见（建议委托），待部门决定" in lines
     assert f"第三方评估机构 江门市社会组织评估服务中心（{evaluator['id']}）：已登记" in lines
+
+    last_position = probe.json()["notification_id"]
+    with httpx.Client(base_url=govflow_dev.base_url, timeout=30) as http:
+        check_quarterly_reports(http, quarter, last_position)
+        check_city_report(http, quarter, last_position)
+        check_feed(http, last_position)
+        head = http.get("/audit/head")
+        assert head.status_code == 200, head.text
+        assert head.json()["position"] == last_position
+        contracts = http.get("/purchase-contracts", params={"fiscal_year": 2026,
+                                                             "after": last_position})
+        assert contracts.status_code == 200, contracts.text
+        (contract,) = contracts.json()["data"]
+        record = http.get(f"/ocds/records/ocds-govflow-{contract['id']}",
+                          params={"after": last_position})
+    # The audit chain, walked from the store by the CLI while govflow dev runs (SQLite).
+    chain_head = f"{head.json()['position']}:{head.json()['hash']}"
+    verified = run_govflow(govflow_dev, "audit", "verify", "--expect-head", chain_head)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("审计链完整")
+    assert verified.stdout.strip().endswith(
+        f"链头 位置 {last_position}，sha256 {head.json()['hash']}")
+    assert record.status_code == 200, record.text
+    (compiled,) = [r["compiledRelease"] for r in record.json()["records"]]
+    assert compiled["ocid"] == f"ocds-govflow-{contract['id']}"
+    assert [c["status"] for c in compiled["contracts"]] == ["terminated"]
+    assert sum(t["value"]["amount"] for t in compiled["contracts"][0]["implementation"][
+        "transactions"]) == 480_000
+    ocds_schema().check_record_package(record.json())  # last: skips if the schema is absent
     assert govflow_dev.stop() == 0
+
+
+def check_quarterly_reports(http: httpx.Client, quarter: Quarter, after: int) -> None:
+    """Every department the demo registered has its report of ``quarter``; 民政局's is
+    submitted and its submission task gone, 蓬江区民政局 still has one to do."""
+    listed = http.get("/quarterly-reports", headers=committee_headers(), params={
+        "year": quarter.year, "quarter": quarter.number, "limit": 200, "after": after})
+    assert listed.status_code == 200, listed.text
+    shown = {r["department"]: r for r in listed.json()["data"]}
+    assert set(shown) == set(JIANGMEN_DEPARTMENTS)  # not those registered after the run
+    mzj = shown.pop("440700-MZJ")
+    assert (mzj["status"], mzj["title"], mzj["submitted_on"] is not None, mzj["late"]) == (
+        "已提交", f"江门市民政局 {quarter.label}工作报告", True, False)
+    assert mzj["narrative"].startswith("本季度")
+    assert {r["status"] for r in shown.values()} == {"待提交"}
+
+    def submission_tasks(department: str) -> list[dict[str, Any]]:
+        inbox = http.get("/inbox", params={"limit": 200, "after": after},
+                         headers=officer_headers(department))
+        assert inbox.status_code == 200, inbox.text
+        return [e for e in inbox.json()["data"] if e["kind_label"] == "提交季度报告"]
+
+    (task,) = submission_tasks("440703-MZJ")
+    assert (task["entity_id"], task["code"], task["overdue"]) == (
+        shown["440703-MZJ"]["id"], f"440703-MZJ-{quarter.key}", False)
+    assert submission_tasks("440700-MZJ") == []
+
+
+def check_city_report(http: httpx.Client, quarter: Quarter, after: int) -> None:
+    """The city report of ``quarter``: the pilot districts' rows, as JSON and as .xlsx."""
+    city = http.get(f"/city-reports/{quarter.key}", params={"after": after},
+                    headers=committee_headers())
+    assert city.status_code == 200, city.text
+    assert city.json()["quarter_label"] == quarter.label
+    pilots = {r["region_name"]: r["departments"] for r in city.json()["regions"] if r["pilot"]}
+    assert pilots == {"蓬江区": 2, "台山市": 2}
+    assert {(d["region_name"], d["department_name"]) for d in city.json()["departments"]
+            if d["pilot"]} == {("蓬江区", "蓬江区民政局"), ("蓬江区", "蓬江区财政局"),
+                               ("台山市", "台山市民政局"), ("台山市", "台山市财政局")}
+    download = http.get(f"/city-reports/{quarter.key}/report.xlsx", headers=committee_headers())
+    assert download.status_code == 200, download.text
+    (sheet,) = load_workbook(BytesIO(download.content)).worksheets
+    assert sheet.title == "全市报告"
+    rows = [row[:3] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ("地区", "部门", "是否试点")
+    assert {("蓬江区", "蓬江区民政局", "是"), ("台山市", "小计", "是")} <= set(rows)
+    assert rows[-1][0] == "全市合计"
+
+
+def check_feed(http: httpx.Client, last_position: int) -> None:
+    """Followed from the start a few entries at a time, the public feed reaches its end
+    (the last department registered) with every position once, in order."""
+    caught_up = http.get("/feed", params={"after": last_position})  # waits for the view
+    assert caught_up.status_code == 200, caught_up.text
+    positions: list[int] = []
+    entries: list[dict[str, Any]] = []
+    cursor = 0
+    while True:
+        page = http.get("/feed", params={"after": cursor, "limit": 40})
+        assert page.status_code == 200, page.text
+        if not page.json()["data"]:
+            break
+        assert page.json()["data"][0]["position"] > cursor  # each page moves on
+        entries += page.json()["data"]
+        positions += [e["position"] for e in page.json()["data"]]
+        cursor = page.json()["next_cursor"]
+        assert cursor == positions[-1]
+    assert positions == sorted(set(positions))
+    assert positions[-1] == last_position
+    assert (entries[-1]["entity_type"], entries[-1]["payload"]["code"]) == (
+        "department", "440783-MZJ")
+    assert {"catalogue_item", "transfer", "purchase_contract"} <= {
+        e["entity_type"] for e in entries}
