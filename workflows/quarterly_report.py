@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitQuarterlyReport,
     )
     from domain.reporting.report import ReportStatus, quarterly_report_id
+    from domain.reporting.service import report_not_found
     from workflows.failures import refusal_failure, refusals_as_failures
     from workflows.reporting_activities import ReportingActivities
     from workflows.reporting_messages import (
@@ -47,7 +48,6 @@ with workflow.unsafe.imports_passed_through():
         SaveNarrativeInput,
         SubmitInput,
         open_report_command_id,
-        report_not_found,
     )
     from workflows.steps import execute_step, wait_until
 

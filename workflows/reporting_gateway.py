@@ -22,6 +22,7 @@ from domain.actors import Actor
 from domain.catalogue.commands import CommandResult
 from domain.errors import ConflictError
 from domain.reporting.commands import ScoreAcceptanceReview
+from domain.reporting.service import report_not_found
 from workflows.acceptance_commands import ScoreAcceptanceReviewWorkflow
 from workflows.case_updates import update_case
 from workflows.command import command_workflow_id
@@ -35,7 +36,6 @@ from workflows.reporting_messages import (
     SaveNarrativeInput,
     SubmitInput,
     quarterly_report_workflow_id,
-    report_not_found,
 )
 from workflows.reporting_run import ReportingRunWorkflow
 

@@ -18,9 +18,10 @@ from domain.aggregate import GovAggregate
 from domain.calendar import start_of_day
 from domain.catalogue.commands import CommandResult
 from domain.errors import ConflictError, DomainError
-from domain.reporting.errors import InvalidQuarterError, QuarterlyReportNotFoundError
+from domain.reporting.errors import InvalidQuarterError
 from domain.reporting.periods import Quarter
 from domain.reporting.report import NARRATIVE_MAX, QuarterlyReport, ReportStatus
+from domain.reporting.service import report_not_found
 from domain.text import required_text
 
 DEFAULT_DUE_DAYS = 15
@@ -40,10 +41,6 @@ def open_report_command_id(report_id: UUID) -> str:
 def open_review_command_id(department: str, year: int) -> str:
     """The command that opens a department's acceptance review of a year, likewise."""
     return f"acceptance-review:{department}:{year}:open"
-
-
-def report_not_found(report_id: UUID) -> QuarterlyReportNotFoundError:
-    return QuarterlyReportNotFoundError(f"没有编号为 {report_id} 的季度报告", field="report_id")
 
 
 @dataclass(frozen=True)

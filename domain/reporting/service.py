@@ -69,7 +69,7 @@ class ReportingService(ServiceBase):
             command_id=cmd.command_id, actor=cmd.actor, escalated_on=cmd.escalated_on))
 
     def get_quarterly_report(self, report_id: UUID) -> QuarterlyReport:
-        return self._require(QuarterlyReport, report_id, lambda: _report_missing(report_id))
+        return self._require(QuarterlyReport, report_id, lambda: report_not_found(report_id))
 
     def open_acceptance_review(self, cmd: OpenAcceptanceReview) -> CommandResult:
         """开启年度验收考核: once per department and year (a repeat is answered)."""
@@ -95,8 +95,9 @@ class ReportingService(ServiceBase):
     def _on_report(self, report_id: UUID, command_id: str,
                    decide: Callable[[QuarterlyReport], None]) -> CommandResult:
         return self._command(QuarterlyReport, report_id, command_id, decide,
-                             lambda: _report_missing(report_id))
+                             lambda: report_not_found(report_id))
 
 
-def _report_missing(report_id: UUID) -> QuarterlyReportNotFoundError:
+def report_not_found(report_id: UUID) -> QuarterlyReportNotFoundError:
+    """The refusal of a command on a report that does not exist."""
     return QuarterlyReportNotFoundError(f"没有编号为 {report_id} 的季度报告", field="report_id")
