@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from api.auth import AuthConfig
 from api.deps import Services
@@ -37,6 +39,8 @@ from api.routers import report_commands as report_command_routes
 from api.routers import reports as report_routes
 from api.routers import staffing as staffing_routes
 from api.routers import transfers as transfer_routes
+from api.web import pages_common
+from api.web.templating import STATIC_DIRECTORY
 from domain.catalogue.importing import CatalogueImportRejectedError
 from domain.grading.grades import HIGHEST_LEVEL, LOWEST_LEVEL
 from projections.ocds_release import DEFAULT_OCID_PREFIX
@@ -96,6 +100,7 @@ def create_app(
     ocds_views: OcdsReader | None = None,
     ocid_prefix: str = DEFAULT_OCID_PREFIX,
     reporting: ReportingCommands | None = None,
+    development_sign_in: bool = False,
 ) -> FastAPI:
     """The HTTP API over the given command gateways and read views.
 
@@ -157,6 +162,7 @@ def create_app(
         feed_views=feed_views, report_views=report_views,
         contract_views=contract_views, audit=audit,
         ocds_views=ocds_views, ocid_prefix=ocid_prefix, reporting=reporting,
+        development_sign_in=development_sign_in,
     )
     app.include_router(health.router)
     app.include_router(audit_routes.router)
@@ -184,7 +190,15 @@ def create_app(
     app.include_router(report_command_routes.acceptance_router)
     app.include_router(report_command_routes.runs_router)
     app.include_router(feed_routes.router)
+    # The web pages (网页端), on the same readers; their forms post to the routes above.
+    app.include_router(pages_common.router)
+    app.mount("/web/static", StaticFiles(directory=STATIC_DIRECTORY), name="web-static")
+    app.add_api_route("/", _to_pages, include_in_schema=False)
     return app
+
+
+async def _to_pages() -> RedirectResponse:
+    return RedirectResponse("/web/", status_code=303)
 
 
 def _wall_clock() -> datetime:

@@ -18,6 +18,11 @@ from domain.actors import Actor, Role
 
 ALGORITHM = "HS256"
 
+TOKEN_COOKIE = "govflow_token"
+"""The cookie the web pages keep the signed-in user's token in (HttpOnly, SameSite=Strict):
+the API takes it where a request has no Authorization header, so a page's scripts call
+the API as the user without ever reading the token."""
+
 SCOPE_CLAIMS: dict[Role, str] = {
     Role.DEPARTMENT: "department",
     Role.AGENCY: "agency",

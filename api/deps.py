@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 from fastapi import Depends, Header, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.auth import AuthConfig, InvalidTokenError, decode_token
+from api.auth import TOKEN_COOKIE, AuthConfig, InvalidTokenError, decode_token
 from api.errors import ReadNotCaughtUpError, ServiceNotConfiguredError
 from api.ports import (
     AuditLog,
@@ -103,6 +103,9 @@ class Services:
     reporting: ReportingCommands | None = None
     """季度报告 (the report workflow's updates), 验收考核评分 and reporting runs; without it,
     those writes answer 503."""
+    development_sign_in: bool = False
+    """The web sign-in page may issue a token for any role and scope (development only); in
+    production it accepts tokens the city's identity provider issued."""
 
 
 def get_services(request: Request) -> Services:
@@ -123,12 +126,16 @@ _bearer = HTTPBearer(
 def optional_actor(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    request: Request,
 ) -> Actor | None:
-    """The caller, or None for the public; a token that is sent must be valid."""
-    if credentials is None:
+    """The caller, or None for the public; a token that is sent must be valid.  Without an
+    Authorization header, the web pages' sign-in cookie stands for it."""
+    token = credentials.credentials if credentials is not None else \
+        request.cookies.get(TOKEN_COOKIE)
+    if not token:
         return None
     try:
-        return decode_token(services.auth, credentials.credentials)
+        return decode_token(services.auth, token)
     except InvalidTokenError as error:
         raise HTTPException(
             status_code=401, detail=f"{error.reason}；请使用有效的令牌",

@@ -199,6 +199,7 @@ def build_api(settings: Settings, client: Client) -> FastAPI:
         level1_classes=policy.level1_classes, deadlines=deadline_policy(settings),
     )
     return create_app(
+        development_sign_in=settings.env == "development",
         commands=gateway,
         catalogue=build_view(settings, CatalogueProjection),
         history=build_view(settings, HistoryProjection),

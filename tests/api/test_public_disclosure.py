@@ -247,6 +247,12 @@ NOT_YET_COVERED: frozenset[str] = frozenset()
 whoever wires them here moves them to ``PUBLIC_FIELDS`` with their fields."""
 
 
+def web_pages(app: Any) -> set[str]:
+    """The web pages (HTML): the pages a visitor may open without signing in are checked
+    for restricted values below; the others send the visitor to the sign-in page."""
+    return {route for route in get_routes(app) if route == "/" or route.startswith("/web")}
+
+
 def get_routes(app: Any) -> set[str]:
     """Every path the app answers GET on."""
     return {route.path for route in iter_route_contexts(app.routes)
@@ -355,7 +361,7 @@ async def answers(disclosure: Disclosure, client: httpx.AsyncClient
 def test_every_get_route_is_public_with_an_allow_list_or_refuses_anonymous_callers(
     disclosure: Disclosure,
 ) -> None:
-    routes = get_routes(disclosure.app)
+    routes = get_routes(disclosure.app) - web_pages(disclosure.app)
     kinds = [set(PUBLIC_FIELDS), set(NOT_PUBLIC), set(DOCUMENTATION), set(NOT_YET_COVERED)]
 
     unaccounted = routes - set().union(*kinds)
@@ -455,3 +461,24 @@ async def test_public_history_of_an_item_shows_that_it_was_drafted_not_what(
     assert [(e["event"], e["details"]) for e in entries[:2]] == [
         ("Drafted", {}), ("Revised", {})]
     assert entries[2]["event"] == "Published"
+
+
+async def test_web_pages_show_a_visitor_nothing_restricted(
+    disclosure: Disclosure, client: httpx.AsyncClient,
+) -> None:
+    values = path_values(disclosure)
+    opened: list[str] = []
+    leaks: list[tuple[str, str]] = []
+    for route in sorted(web_pages(disclosure.app)):
+        for url in urls_of(route, values):
+            response = await client.get(url, follow_redirects=False)
+            if response.status_code in (303, 307) and response.headers["location"].startswith(
+                    "/web/sign-in"):
+                continue
+            if response.status_code != 200:
+                continue
+            opened.append(url)
+            leaks += [(url, value) for value in RESTRICTED if value in response.text]
+
+    assert "/web/sign-in" in opened
+    assert leaks == []
