@@ -32,3 +32,14 @@ def render(request: Request, template: str, *, actor: Actor | None, title: str,
             **context,
         },
     )
+
+
+def forbidden(request: Request, actor: Actor | None, message: str) -> HTMLResponse:
+    """The page a user may not open (wrong role or another unit's case): says why."""
+    return render(request, "message.html", actor=actor, title="无权访问", message=message,
+                  status_code=403)
+
+
+def not_found(request: Request, actor: Actor | None, message: str) -> HTMLResponse:
+    return render(request, "message.html", actor=actor, title="未找到", message=message,
+                  status_code=404)
