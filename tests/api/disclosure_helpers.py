@@ -33,6 +33,7 @@ from projections.ocds import OcdsProjection
 from projections.organizations import OrganizationsProjection
 from projections.rebuild import rebuild
 from projections.registry import open_view
+from projections.reporting import ReportingProjection
 from projections.transfers import TransfersProjection
 from tests.api.case_fakes import FakePurchaseCommands, FakeTransferCommands
 from tests.api.fakes import FakeCatalogueCommands, FakeClock
@@ -49,7 +50,7 @@ NOW = datetime(2027, 3, 22, 2, 0, tzinfo=UTC)
 VIEWS: tuple[type[Projection[Any]], ...] = (
     CatalogueProjection, HistoryProjection, InboxProjection, DepartmentsProjection,
     AgenciesProjection, OrganizationsProjection, EvaluationsProjection, TransfersProjection,
-    ContractsProjection, FeedProjection, OcdsProjection,
+    ContractsProjection, FeedProjection, OcdsProjection, ReportingProjection,
 )
 
 
@@ -87,6 +88,7 @@ def disclosure_app(directory: Path) -> Iterator[Disclosure]:
             transfer_views=views[TransfersProjection], contract_views=views[ContractsProjection],
             feed_views=views[FeedProjection], ocds_views=views[OcdsProjection],
             audit=RecorderAuditLog(application.recorder),
+            report_views=views[ReportingProjection],
         )
         yield Disclosure(app=app, world=world, application=application, views=views)
     finally:
