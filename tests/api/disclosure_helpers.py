@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.projection import Projection
 from fastapi import FastAPI
@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.auth import AuthConfig
 from domain.application import GovflowApplication
-from govflow.audit_chain import RecorderAuditLog
+from govflow.audit_chain import ChainedRecorder, RecorderAuditLog
 from projections.agencies import AgenciesProjection
 from projections.catalogue import CatalogueProjection
 from projections.contracts import ContractsProjection
@@ -87,7 +87,7 @@ def disclosure_app(directory: Path) -> Iterator[Disclosure]:
             purchases=FakePurchaseCommands(application, clock),
             transfer_views=views[TransfersProjection], contract_views=views[ContractsProjection],
             feed_views=views[FeedProjection], ocds_views=views[OcdsProjection],
-            audit=RecorderAuditLog(application.recorder),
+            audit=RecorderAuditLog(cast(ChainedRecorder, application.recorder)),
             report_views=views[ReportingProjection],
         )
         yield Disclosure(app=app, world=world, application=application, views=views)
