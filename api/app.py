@@ -39,10 +39,21 @@ from api.routers import report_commands as report_command_routes
 from api.routers import reports as report_routes
 from api.routers import staffing as staffing_routes
 from api.routers import transfers as transfer_routes
-from api.web import pages_common
+from api.web import (
+    pages_agency,
+    pages_cases,
+    pages_catalogue,
+    pages_committee,
+    pages_common,
+    pages_evaluator,
+    pages_finance,
+    pages_organization,
+    pages_public,
+    pages_reports,
+)
 from api.web.templating import STATIC_DIRECTORY
 from domain.catalogue.importing import CatalogueImportRejectedError
-from domain.grading.grades import HIGHEST_LEVEL, LOWEST_LEVEL
+from domain.grading.grades import HIGHEST_LEVEL, LOWEST_LEVEL, GradeCutoffs
 from projections.ocds_release import DEFAULT_OCID_PREFIX
 from projections.readers import (
     AgencyReader,
@@ -90,6 +101,7 @@ def create_app(
     organization_views: OrganizationReader | None = None,
     evaluation_views: EvaluationReader | None = None,
     grade_threshold: int = 3,
+    grade_cutoffs: GradeCutoffs | None = None,
     transfers: TransferCommands | None = None,
     purchases: PurchaseCommands | None = None,
     transfer_views: TransferReader | None = None,
@@ -113,7 +125,8 @@ def create_app(
     ``organizations`` takes the one-shot commands on social organizations and evaluators,
     ``grading`` the grade-evaluation workflow's updates; ``organization_views`` and
     ``evaluation_views`` are their views.  A route whose service is not given answers 503.
-    ``grade_threshold`` is the lowest grade that may undertake (3 = 3A).
+    ``grade_threshold`` is the lowest grade that may undertake (3 = 3A); ``grade_cutoffs``
+    the grading policy's cut-offs (the score page previews the grade with them).
 
     ``transfers`` takes the transfer workflow's updates and the staffing requests,
     ``purchases`` the purchase-contract workflow's updates; ``transfer_views`` and
@@ -158,6 +171,7 @@ def create_app(
         read_wait_seconds=read_wait_seconds, clock=clock or _wall_clock, importer=importer,
         organizations=organizations, grading=grading, organization_views=organization_views,
         evaluation_views=evaluation_views, grade_threshold=grade_threshold,
+        grade_cutoffs=grade_cutoffs or GradeCutoffs(),
         transfers=transfers, purchases=purchases, transfer_views=transfer_views,
         feed_views=feed_views, report_views=report_views,
         contract_views=contract_views, audit=audit,
@@ -192,6 +206,15 @@ def create_app(
     app.include_router(feed_routes.router)
     # The web pages (网页端), on the same readers; their forms post to the routes above.
     app.include_router(pages_common.router)
+    app.include_router(pages_catalogue.router)
+    app.include_router(pages_cases.router)
+    app.include_router(pages_reports.router)
+    app.include_router(pages_agency.router)
+    app.include_router(pages_evaluator.router)
+    app.include_router(pages_finance.router)
+    app.include_router(pages_organization.router)
+    app.include_router(pages_committee.router)
+    app.include_router(pages_public.router)
     app.mount("/web/static", StaticFiles(directory=STATIC_DIRECTORY), name="web-static")
     app.add_api_route("/", _to_pages, include_in_schema=False)
     return app

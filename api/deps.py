@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, TypeVar, cast
 from uuid import UUID, uuid4
@@ -33,6 +33,7 @@ from api.ports import (
 from domain.actors import PUBLIC_ACTOR, Actor, Role
 from domain.aggregate import GovAggregate
 from domain.calendar import china_date
+from domain.grading.grades import GradeCutoffs
 from domain.organizations.errors import OtherOrganizationError
 from projections.ocds_release import DEFAULT_OCID_PREFIX
 from projections.readers import (
@@ -81,6 +82,8 @@ class Services:
     """等级评估与第三方评估机构的查询视图; without it, those reads answer 503."""
     grade_threshold: int = 3
     """承接资格所需的最低评估等级（3 = 3A）."""
+    grade_cutoffs: GradeCutoffs = field(default_factory=GradeCutoffs)
+    """评估等级的分数线 (the grading policy's; the score page previews the grade with them)."""
     transfers: TransferCommands | None = None
     """职能转移 (the transfer workflow's updates) and 编制申请; without it, those writes
     answer 503."""

@@ -216,6 +216,7 @@ def build_api(settings: Settings, client: Client) -> FastAPI:
         organization_views=build_view(settings, OrganizationsProjection),
         evaluation_views=build_view(settings, EvaluationsProjection),
         grade_threshold=settings.grade_threshold,
+        grade_cutoffs=grading_policy(settings).cutoffs,
         transfers=TransferGateway(client, task_queue=settings.task_queue,
                                   policy=TransferPolicy(grade_threshold=settings.grade_threshold)),
         purchases=PurchaseGateway(client, task_queue=settings.task_queue,

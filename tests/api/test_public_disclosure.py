@@ -34,6 +34,8 @@ from projections.events import event_values
 from projections.organization_rows import EvaluationFilter, OrganizationFilter
 from projections.organizations import OrganizationsProjection
 from projections.register_rows import DepartmentFilter
+from projections.report_rows import ReportFilter
+from projections.reporting import ReportingProjection
 from projections.rows import CatalogueFilter
 from projections.sql import json_ready
 from projections.transfers import TransfersProjection
@@ -308,6 +310,14 @@ def path_values(disclosure: Disclosure) -> dict[str, list[str]]:
             cursor=None, limit=everything).data],
         "ocid": [f"ocds-govflow-{r.id}" for r in views[ContractsProjection].list_contracts(
             ContractFilter(), cursor=None, limit=everything).data],
+        # The world opens no quarterly report: an id that names none stands in.
+        "report_id": [str(r.id) for r in views[ReportingProjection].list_reports(
+            ReportFilter(), cursor=None, limit=everything).data]
+        or ["00000000-0000-0000-0000-000000000000"],
+        # Nor an acceptance review.
+        "review_id": [str(r.id) for r in views[ReportingProjection].list_acceptance_reviews(
+            year=None, department=None, cursor=None, limit=everything).data]
+        or ["00000000-0000-0000-0000-000000000000"],
     }
 
 
