@@ -51,6 +51,7 @@ async def run_dev(settings: Settings) -> None:
                 api = api_server(build_api(settings, client), host=settings.api_host,
                                  port=settings.api_port)
                 log.info("API  http://%s:%d  （文档 /docs）", settings.api_host, settings.api_port)
+                log.info("网页  http://%s:%d/web/", settings.api_host, settings.api_port)
                 await serve_until_stopped(api, stop)
                 log.info("正在停止 …")
         finally:

@@ -692,7 +692,10 @@ class InboxProjection(Projection[InboxView]):
             pending = status is ItemStatus.RETENTION_PENDING
             return [Waiting(Kind.RETENTION, event.timestamp)] if pending else []
 
-        self._change(event, tracking, InboxChange(done=(Kind.DECIDE,), waiting=retention))
+        # An item decided without a referral (recorded as decided before govflow) has no
+        # referral left to make either.
+        self._change(event, tracking, InboxChange(done=(Kind.DECIDE, Kind.REFER),
+                                                  waiting=retention))
 
     @process_event.register(ITEM_RETENTION_REVIEWED)
     def retention_reviewed(self, event: Any, tracking: Tracking) -> None:

@@ -71,14 +71,31 @@ ENTITY_PAGES: dict[str, str] = {
     "catalogue_item": "/web/catalogue/{id}",
     "grade_evaluation": "/web/evaluations/{id}",
     "function_transfer": "/web/transfers/{id}",
-    "staffing_request": "/web/staffing-requests/{id}",
+    "staffing_request": "/web/approvals",
     "purchase_contract": "/web/contracts/{id}",
     "quarterly_report": "/web/reports/{id}",
     "acceptance_review": "/web/acceptance-reviews/{id}",
 }
-"""The page where each kind of entity is read and acted on (the inbox links there)."""
+"""The page where each kind of entity is read and acted on (the inbox links there; a
+staffing request is decided on the approvals page)."""
+
+
+TASK_PAGES: dict[str, str] = {
+    "opinion": "/web/referrals/{id}",
+    "approve_payment": "/web/payments",
+    "deliver_milestone": "/web/organization",
+}
+"""Tasks done on another page than their entity's: where the form of the task is."""
 
 
 def entity_page(entity_type: str, entity_id: UUID) -> str | None:
     template = ENTITY_PAGES.get(entity_type)
     return None if template is None else template.format(id=entity_id)
+
+
+def task_page(kind: str, entity_type: str, entity_id: UUID) -> str | None:
+    """Where an inbox task is done: its own page, else its entity's."""
+    template = TASK_PAGES.get(kind)
+    if template is not None:
+        return template.format(id=entity_id)
+    return entity_page(entity_type, entity_id)

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.web.formats import yuan, zh_date, zh_datetime
-from api.web.nav import entity_page, links_for
+from api.web.nav import entity_page, links_for, task_page
 from domain.actors import ROLE_LABELS, Actor
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC_DIRECTORY = Path(__file__).parent / "static"
 TEMPLATES.env.filters.update(zh_date=zh_date, zh_datetime=zh_datetime, yuan=yuan)
-TEMPLATES.env.globals.update(entity_page=entity_page)
+TEMPLATES.env.globals.update(entity_page=entity_page, task_page=task_page)
 
 
 def render(request: Request, template: str, *, actor: Actor | None, title: str,

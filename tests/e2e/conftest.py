@@ -93,11 +93,16 @@ class DevProcess:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-6000:]
 
 
+def new_dev_process(folder: Path) -> DevProcess:
+    """A ``govflow dev`` (not started) on free ports, its data and log under ``folder``."""
+    return DevProcess(data_dir=folder / "data", api_port=free_port(),
+                      temporal_port=free_port(), ui_port=free_port(),
+                      log_path=folder / "govflow-dev.log")
+
+
 @pytest.fixture
 def govflow_dev(tmp_path: Path) -> Iterator[DevProcess]:
-    dev = DevProcess(data_dir=tmp_path / "data", api_port=free_port(),
-                     temporal_port=free_port(), ui_port=free_port(),
-                     log_path=tmp_path / "govflow-dev.log")
+    dev = new_dev_process(tmp_path)
     try:
         yield dev
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -9,10 +10,12 @@ from uuid import UUID
 import pytest
 
 from domain.actors import Actor
+from domain.catalogue.commands import RecordExistingItem
 from projections.inbox import InboxProjection
 from projections.paging import InvalidCursorError
 from projections.rows import InboxEntry
-from tests.projections.conftest import CZJ, DUE_ON, MZJ, REMIND_ON, Store
+from tests.domain.conftest import item_fields
+from tests.projections.conftest import CZJ, DUE_ON, MZJ, REMIND_ON, Store, officer
 
 BEFORE_REMINDER = date(2027, 3, 23)
 AFTER_DUE = date(2027, 3, 28)
@@ -304,3 +307,22 @@ def test_inbox_with_forged_cursor_is_refused_with_field(view: Any, cursor: str) 
         view.inbox(role="committee", scope=None, today=BEFORE_REMINDER, cursor=cursor, limit=10)
 
     assert refused.value.field == "cursor"
+
+
+def test_inbox_of_an_item_recorded_as_decided_before_govflow_asks_nobody_to_refer_it(
+    store: Store, view: Any, agency: Actor
+) -> None:
+    decided = RecordExistingItem(
+        command_id="inbox:existing-decided", actor=officer(MZJ), department=MZJ,
+        fields=item_fields(name="既有委托事项", catalogue_year=2026),
+        published_on=date(2026, 3, 1), publicity_ends_on=date(2026, 3, 8), mode="委托",
+        document="江民〔2026〕12号", recorded_on=date(2026, 11, 1))
+    published_only = replace(decided, command_id="inbox:existing-published", mode="",
+                             fields=item_fields(name="既有待咨询事项", catalogue_year=2026))
+    store.app.record_existing_catalogue_item(decided)
+    store.app.record_existing_catalogue_item(published_only)
+    project(store, view)
+
+    assert everyone(view, agency) == nobody(mzj=["refer"])
+    [waiting] = inbox(view, "department", MZJ)
+    assert waiting.title.endswith("既有待咨询事项")
