@@ -18,7 +18,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import ChinaToday, ContractViews, History, TransferViews
+from api.deps import ChinaToday, ContractViews, Departments, History, TransferViews
 from api.web.pages_catalogue import PAGE_SIZE, PAGE_SIZE_MAX, not_a_department, owns, timeline
 from api.web.session import PageUser
 from api.web.templating import not_found, render
@@ -117,7 +117,7 @@ async def contracts_page(
 @router.get("/contracts/{contract_id}", response_class=HTMLResponse)
 async def contract_page(
     request: Request, contract_id: UUID, actor: PageUser, views: ContractViews,
-    history: History, today: ChinaToday,
+    history: History, today: ChinaToday, departments: Departments,
 ) -> Response:
     """购买服务合同 (public record): money, milestones, payments, amendments, what
     happened; the buying department's acceptance and review forms."""
@@ -125,9 +125,11 @@ async def contract_page(
     if row is None:
         return not_found(request, actor, f"购买服务合同 {contract_id} 不存在")
     entries = await asyncio.to_thread(history.history, contract_id)
+    buyer = await asyncio.to_thread(departments.get_department, row.department)
     own = owns(actor, row.department)
     context: dict[str, Any] = dict(
         contract=row, own=own, entries=timeline(entries), today=today,
+        buyer=f"{buyer.name}（{row.department}）" if buyer else row.department,
         tones=CONTRACT_TONES, milestone_tones=MILESTONE_TONES,
         delivered=MilestoneStatus.DELIVERED.value,
         review_due=own and row.status == ContractStatus.REVIEW_DUE,

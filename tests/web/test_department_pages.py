@@ -750,6 +750,7 @@ async def test_a_contract_page_shows_milestones_with_due_dates_and_the_overdue_b
 
     assert page.status_code == 200, "public record: other roles read it"
     assert_accessible(page.text, "购买服务合同：居家养老服务")
+    assert "采购部门 江门市民政局（440700-MZJ）" in text_of(page.text)
     milestones = table_rows(page.text, "milestones")
     assert milestones[1].startswith("M2 全年服务 2027年12月31日 200,000.00 元 待交付 已逾期")
     assert "2027年3月30日 2027年4月1日 合格 70,000.00 元" in milestones[0]

@@ -66,6 +66,7 @@
   function showProblem(form, problem) {
     var unplaced = [];
     (problem.errors || []).forEach(function (error) {
+      if (error.row) return;  // a file's rows: the page lists them in a table of its own
       var field = normalized(error.field);
       var slot = form.querySelector('[data-error-for="' + CSS.escape(field) + '"]');
       if (slot) {
@@ -91,6 +92,30 @@
     });
   }
 
+  // A file goes up with XMLHttpRequest, which reports how much is sent: the form hears
+  // "govflow:progress" events ({loaded, total}) while it uploads.
+  function upload(form, url, init) {
+    return new Promise(function (resolve, reject) {
+      var request = new XMLHttpRequest();
+      request.open(init.method, url);
+      Object.keys(init.headers).forEach(function (name) {
+        request.setRequestHeader(name, init.headers[name]);
+      });
+      request.upload.addEventListener("progress", function (event) {
+        if (!event.lengthComputable) return;
+        form.dispatchEvent(new CustomEvent("govflow:progress", {
+          detail: { loaded: event.loaded, total: event.total }, bubbles: true }));
+      });
+      request.addEventListener("load", function () {
+        resolve(new Response(request.responseText || null, {
+          status: request.status,
+          headers: { "Content-Type": request.getResponseHeader("Content-Type") || "" } }));
+      });
+      request.addEventListener("error", function () { reject(new Error("upload failed")); });
+      request.send(init.body);
+    });
+  }
+
   async function submit(event) {
     var form = event.target.closest("form.api-form");
     if (!form) return;
@@ -109,7 +134,9 @@
         headers["Content-Type"] = "application/json";
         init.body = JSON.stringify(bodyOf(form));
       }
-      var response = await fetch(form.dataset.apiAction, init);
+      var response = init.body instanceof FormData
+        ? await upload(form, form.dataset.apiAction, init)
+        : await fetch(form.dataset.apiAction, init);
       var answer = null;
       try { answer = await response.json(); } catch (e) { answer = null; }
       if (!response.ok) {
